@@ -1,0 +1,17 @@
+package sharefs.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import sharefs.sharing.Invitation;
+
+@Command(name = "reject", mixinStandardHelpOptions = true, description = "Reject an invitation.")
+final class InvitationReject extends Leaf {
+    @Parameters(paramLabel = "ID") long id;
+
+    @Override
+    int run(Context ctx) {
+        Invitation i = ctx.sharing().invitations().reject(ctx.actor(), id);
+        ctx.print(Views.invitation(i), "invitation " + i.id() + " (" + i.folderName() + " from " + i.inviter() + "): " + i.state());
+        return Main.OK;
+    }
+}

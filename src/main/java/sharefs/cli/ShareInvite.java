@@ -1,0 +1,37 @@
+package sharefs.cli;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import sharefs.sharing.InviteOutcome;
+import sharefs.sharing.Permission;
+
+@Command(name = "invite", mixinStandardHelpOptions = true,
+        description = "Invite users to a folder you own. Exit 1 if any invitee was refused (the others are still invited).")
+final class ShareInvite extends Leaf {
+    @Parameters(paramLabel = "FOLDER") String folder;
+    @Option(names = "--to", required = true, paramLabel = "EMAIL") List<String> to;
+    @Option(names = "--perm", required = true, paramLabel = "P", description = "view|edit|edit-delete (ro|rw|wd)") String perm;
+
+    @Override
+    int run(Context ctx) {
+        Permission p = Permission.parse(perm);
+        List<InviteOutcome> outcomes = ctx.sharing().invitations().invite(ctx.actor(), folder, to, p);
+        StringBuilder text = new StringBuilder();
+        for (InviteOutcome o : outcomes) {
+            if (o.invited()) text.append("invited ").append(o.email()).append(" to ").append(folder)
+                    .append(" with ").append(p.label()).append(" (invitation ").append(o.invitationId()).append(")\n");
+            else text.append("refused ").append(o.email()).append(": ").append(o.reason()).append('\n');
+        }
+        ctx.print(outcomes.stream().map(Views::outcome).collect(Collectors.toList()), text.toString().stripTrailing());
+        boolean anyRefused = outcomes.stream().anyMatch(o -> !o.invited());
+        if (anyRefused) {
+            for (InviteOutcome o : outcomes) {
+                if (!o.invited()) ctx.err("sharefs: not invited " + o.email() + ": " + o.reason());
+            }
+        }
+        return anyRefused ? Main.REFUSED : Main.OK;
+    }
+}

@@ -1,0 +1,8 @@
+package sharefs.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "user", mixinStandardHelpOptions = true, description = "Manage users.",
+        subcommands = {UserAdd.class, UserList.class})
+final class UserCommand {
+}

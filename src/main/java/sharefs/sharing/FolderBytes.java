@@ -1,0 +1,87 @@
+package sharefs.sharing;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import sharefs.store.Home;
+
+/** The bytes of folders under storage/: created, moved to and from trash, purged. */
+final class FolderBytes {
+    private final Home home;
+
+    FolderBytes(Home home) {
+        this.home = home;
+    }
+
+    Path dir(String folderId) {
+        return home.folderDir(folderId);
+    }
+
+    void create(String folderId) {
+        try {
+            home.ensureLayout();
+            Files.createDirectory(home.folderDir(folderId));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the folder's directory: " + e.getMessage(), e);
+        }
+    }
+
+    /** Undo of create when the database refused. */
+    void removeEmpty(String folderId) {
+        try {
+            Files.deleteIfExists(home.folderDir(folderId));
+        } catch (IOException ignored) {
+            // Left behind empty; harmless and visible.
+        }
+    }
+
+    void toTrash(String folderId) {
+        move(home.folderDir(folderId), home.trashedFolderDir(folderId));
+    }
+
+    void fromTrash(String folderId) {
+        move(home.trashedFolderDir(folderId), home.folderDir(folderId));
+    }
+
+    private void move(Path from, Path to) {
+        try {
+            home.ensureLayout();
+            if (!Files.exists(from, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.isDirectory(to, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return; // already moved
+                Files.createDirectory(to);
+                return;
+            }
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot move " + from + " to " + to + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes a trashed folder's bytes for good. Never follows a symlink while walking. */
+    void purge(String folderId) {
+        Path dir = home.trashedFolderDir(folderId);
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                    if (exc != null) throw exc;
+                    Files.delete(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot purge " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

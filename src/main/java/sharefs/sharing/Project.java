@@ -1,0 +1,6 @@
+package sharefs.sharing;
+
+import java.util.List;
+
+public record Project(long id, String name, List<String> members) {
+}

@@ -1,0 +1,51 @@
+package sharefs.backing;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+
+/** Small native-memory helpers shared by the tests. */
+final class TestSupport {
+    private TestSupport() {}
+
+    static Pointer mem(int size) {
+        return Memory.allocateDirect(jnr.ffi.Runtime.getRuntime(Native.libc()), size);
+    }
+
+    static Pointer bytes(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        Pointer p = mem(Math.max(1, b.length));
+        p.put(0, b, 0, b.length);
+        return p;
+    }
+
+    static String string(Pointer p, int len) {
+        byte[] b = new byte[len];
+        p.get(0, b, 0, len);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** Reads up to 4 KiB from the start of fd. */
+    static String readAll(int fd) {
+        Pointer buf = mem(4096);
+        int n = FileOps.pread(fd, buf, 4096, 0);
+        assertTrue(n >= 0, "pread " + n);
+        return string(buf, n);
+    }
+
+    static List<String> names(FolderRoot root, String rel) {
+        List<String> out = new ArrayList<>();
+        int rc = root.list(rel, (name, type) -> out.add(name));
+        assertTrue(rc == 0, "list " + rel + " -> " + rc);
+        out.sort(null);
+        return out;
+    }
+
+    static int type(int mode) {
+        return mode & Flags.S_IFMT;
+    }
+}
