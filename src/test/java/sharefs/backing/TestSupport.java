@@ -45,6 +45,15 @@ final class TestSupport {
         return out;
     }
 
+    /** Removes symlinks below dir so JUnit's temp-dir cleanup has nothing to warn about. */
+    static void removeSymlinks(java.nio.file.Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(dir)) {
+            for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) s::iterator) {
+                if (java.nio.file.Files.isSymbolicLink(p)) java.nio.file.Files.delete(p);
+            }
+        }
+    }
+
     static int type(int mode) {
         return mode & Flags.S_IFMT;
     }

@@ -1,0 +1,64 @@
+package sharefs.backing;
+
+import jnr.ffi.Pointer;
+
+/** Operations on an fd returned by {@link FolderRoot#open}. All return >= 0 or -errno. */
+public final class FileOps {
+    private static final LibC LIB = Native.libc();
+
+    private FileOps() {}
+
+    public static int pread(int fd, Pointer buf, long size, long offset) {
+        for (;;) {
+            long n = LIB.pread(fd, buf, size, offset);
+            if (n >= 0) return (int) Math.min(n, Integer.MAX_VALUE);
+            int e = Native.errno();
+            if (e != Errno.EINTR) return -e;
+        }
+    }
+
+    public static int pwrite(int fd, Pointer buf, long size, long offset) {
+        for (;;) {
+            long n = LIB.pwrite(fd, buf, size, offset);
+            if (n >= 0) return (int) Math.min(n, Integer.MAX_VALUE);
+            int e = Native.errno();
+            if (e != Errno.EINTR) return -e;
+        }
+    }
+
+    public static int ftruncate(int fd, long size) {
+        return Native.check(LIB.ftruncate(fd, size));
+    }
+
+    public static int fsync(int fd, boolean dataOnly) {
+        return Native.check(dataOnly ? LIB.fdatasync(fd) : LIB.fsync(fd));
+    }
+
+    public static int fallocate(int fd, int mode, long offset, long length) {
+        return Native.check(LIB.fallocate(fd, mode, offset, length));
+    }
+
+    /** Writes the native struct stat (see {@link StatBuf}) into statbuf. */
+    public static int fstat(int fd, Pointer statbuf) {
+        return Native.check(LIB.fstat(fd, statbuf));
+    }
+
+    /** times: {atime_sec, atime_nsec, mtime_sec, mtime_nsec} (nsec may be UTIME_NOW/OMIT), or null for now. */
+    public static int futimens(int fd, long[] times) {
+        if (times != null && times.length != 4) return -Errno.EINVAL;
+        return Native.check(LIB.futimens(fd, times));
+    }
+
+    public static int fchmod(int fd, int mode) {
+        return Native.check(LIB.fchmod(fd, mode));
+    }
+
+    /** Not retried on EINTR: on Linux the fd is released even then. */
+    public static int close(int fd) {
+        return Native.check(LIB.close(fd));
+    }
+
+    public static int flock(int fd, int op) {
+        return Native.check(LIB.flock(fd, op));
+    }
+}

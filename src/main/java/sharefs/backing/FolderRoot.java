@@ -1,0 +1,327 @@
+package sharefs.backing;
+
+import static sharefs.backing.Errno.EBADF;
+import static sharefs.backing.Errno.EINVAL;
+import static sharefs.backing.Errno.EISDIR;
+import static sharefs.backing.Errno.ELOOP;
+import static sharefs.backing.Errno.EOPNOTSUPP;
+import static sharefs.backing.Flags.AT_EMPTY_PATH;
+import static sharefs.backing.Flags.AT_FDCWD;
+import static sharefs.backing.Flags.AT_REMOVEDIR;
+import static sharefs.backing.Flags.AT_SYMLINK_NOFOLLOW;
+import static sharefs.backing.Flags.O_CLOEXEC;
+import static sharefs.backing.Flags.O_DIRECTORY;
+import static sharefs.backing.Flags.O_NOFOLLOW;
+import static sharefs.backing.Flags.O_PATH;
+import static sharefs.backing.Flags.O_RDONLY;
+import static sharefs.backing.Flags.O_WRONLY;
+import static sharefs.backing.Flags.S_IFDIR;
+import static sharefs.backing.Flags.S_IFLNK;
+import static sharefs.backing.Flags.S_IFMT;
+import static sharefs.backing.Flags.S_IFREG;
+import static sharefs.backing.Native.check;
+import static sharefs.backing.Native.errno;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import jnr.ffi.Pointer;
+
+/**
+ * All I/O beneath one folder's backing directory. Every path is resolved relative to the root
+ * fd without following any symlink, so neither a planted symlink nor a directory swapped for
+ * one mid-operation can lead outside the root. Methods return >= 0 or -errno and never throw
+ * for OS errors; they are safe to call from many threads at once.
+ *
+ * <p>Paths ("rel") are "" for the root itself or "a/b/c": no leading slash, no empty, "." or
+ * ".." components, no NUL (otherwise -EINVAL).
+ */
+public final class FolderRoot implements AutoCloseable {
+    /** Receives directory entries from {@link #list}. */
+    public interface DirConsumer {
+        /** return false to stop early */
+        boolean accept(String name, int dType);
+    }
+
+    /** An operation on the last component, given its (already safely opened) parent. */
+    private interface AtOp {
+        int apply(int dirfd, byte[] name);
+    }
+
+    private interface AtOp2 {
+        int apply(int fromDirfd, byte[] fromName, int toDirfd, byte[] toName);
+    }
+
+    /** An operation on an O_PATH fd of the entry itself and its "/proc/self/fd/N" path. */
+    private interface EntryOp {
+        int apply(int pathFd, byte[] procPath);
+    }
+
+    private final LibC lib = Native.libc();
+    private final Path path;
+    private final RootFd root;
+    private final ParentResolver resolver;
+
+    private FolderRoot(Path path, RootFd root, ParentResolver resolver) {
+        this.path = path;
+        this.root = root;
+        this.resolver = resolver;
+    }
+
+    /** Opens the root directory (O_PATH|O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC). */
+    public static FolderRoot open(Path dir) throws IOException {
+        return open(dir, false);
+    }
+
+    /** forceWalkFallback: resolve component by component even where openat2 is available. */
+    public static FolderRoot open(Path dir, boolean forceWalkFallback) throws IOException {
+        Path abs = dir.toAbsolutePath();
+        String s = abs.toString();
+        if (!RelPath.noNul(s)) throw new IOException("folder root path contains NUL: " + abs);
+        LibC lib;
+        try {
+            lib = Native.libc();
+        } catch (LinkageError | RuntimeException e) {
+            throw new IOException("cannot bind libc for folder root " + abs + ": " + e, e);
+        }
+        int fd = lib.openat(AT_FDCWD, LibC.cstr(s), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+        if (fd < 0) {
+            int e = errno();
+            String why = e == Errno.ENOTDIR && Files.isSymbolicLink(abs)
+                    ? "it is a symlink, which is refused" : Errno.describe(e);
+            throw new IOException("cannot open folder root " + abs + ": " + why);
+        }
+        try {
+            return new FolderRoot(abs, new RootFd(fd), new ParentResolver(fd, forceWalkFallback));
+        } catch (RuntimeException | Error e) {
+            lib.close(fd);
+            throw e;
+        }
+    }
+
+    /** The root directory as given to open, made absolute. */
+    public Path path() {
+        return path;
+    }
+
+    /** Whether paths are resolved by openat2 (true) or the component walk (false). */
+    public boolean usesOpenat2() {
+        return resolver.usesOpenat2();
+    }
+
+    /** Closes the root fd once every in-flight operation is done; later calls return -EBADF. Idempotent. */
+    @Override
+    public void close() {
+        root.close();
+    }
+
+    /** fstatat(AT_SYMLINK_NOFOLLOW) into statbuf (at least {@link StatBuf#SIZE} bytes). */
+    public int stat(String rel, Pointer statbuf) {
+        return at(rel, (dfd, name) -> check(lib.fstatat(dfd, name, statbuf, AT_SYMLINK_NOFOLLOW)));
+    }
+
+    /** st_mode of the entry (a symlink reports S_IFLNK), or -errno. */
+    public int mode(String rel) {
+        return at(rel, (dfd, name) -> {
+            byte[] st = new byte[StatBuf.SIZE];
+            if (lib.fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW) < 0) return -errno();
+            return StatBuf.mode(st);
+        });
+    }
+
+    /** openat(parent, name, flags|O_NOFOLLOW|O_CLOEXEC, mode): fd or -errno; a symlink gives -ELOOP. */
+    public int open(String rel, int flags, int mode) {
+        return at(rel, (dfd, name) -> check(lib.openat(dfd, name, flags | O_NOFOLLOW | O_CLOEXEC, mode)));
+    }
+
+    public int mkdir(String rel, int mode) {
+        return at(rel, (dfd, name) -> check(lib.mkdirat(dfd, name, mode)));
+    }
+
+    public int mknod(String rel, int mode, long dev) {
+        return at(rel, (dfd, name) -> check(lib.mknodat(dfd, name, mode, dev)));
+    }
+
+    public int unlink(String rel) {
+        return at(rel, (dfd, name) -> check(lib.unlinkat(dfd, name, 0)));
+    }
+
+    public int rmdir(String rel) {
+        return at(rel, (dfd, name) -> check(lib.unlinkat(dfd, name, AT_REMOVEDIR)));
+    }
+
+    /** renameat2; flags 0 or {@link Flags#RENAME_NOREPLACE} (RENAME_EXCHANGE also passes through). */
+    public int rename(String from, String to, int flags) {
+        return at2(from, to, (fd1, n1, fd2, n2) -> check(lib.renameat2(fd1, n1, fd2, n2, flags)));
+    }
+
+    /** linkat without AT_SYMLINK_FOLLOW: a symlink is linked as itself. */
+    public int link(String from, String to) {
+        return at2(from, to, (fd1, n1, fd2, n2) -> check(lib.linkat(fd1, n1, fd2, n2, 0)));
+    }
+
+    /** Creates rel as a symlink whose target is stored verbatim and never resolved by us. */
+    public int symlink(String target, String rel) {
+        if (!RelPath.noNul(target)) return -EINVAL;
+        byte[] t = LibC.cstr(target);
+        return at(rel, (dfd, name) -> check(lib.symlinkat(t, dfd, name)));
+    }
+
+    /** Byte count written to buf (not NUL-terminated) or -errno. */
+    public int readlink(String rel, Pointer buf, int size) {
+        if (size < 0) return -EINVAL;
+        return at(rel, (dfd, name) -> check(lib.readlinkat(dfd, name, buf, size)));
+    }
+
+    /**
+     * Changes the mode of the entry itself; -EOPNOTSUPP for a symlink. The type check and the
+     * chmod both go through one O_PATH fd, so a swap between them cannot redirect the chmod.
+     */
+    public int chmod(String rel, int mode) {
+        return onEntry(rel, (fd, proc) -> {
+            int type = fileType(fd);
+            if (type < 0) return type;
+            if (type == S_IFLNK) return -EOPNOTSUPP;
+            return check(lib.chmod(proc, mode));
+        });
+    }
+
+    /** times: {atime_sec, atime_nsec, mtime_sec, mtime_nsec} (nsec may be UTIME_NOW/OMIT); null = now. */
+    public int utimens(String rel, long[] times) {
+        if (times != null && times.length != 4) return -EINVAL;
+        return at(rel, (dfd, name) -> check(lib.utimensat(dfd, name, times, AT_SYMLINK_NOFOLLOW)));
+    }
+
+    /**
+     * Truncates a regular file: -EISDIR for a directory, -ELOOP for a symlink, -EINVAL for other
+     * types. The file is reopened for writing through the checked O_PATH fd, so device nodes are
+     * never opened and a swapped-in symlink is never written through.
+     */
+    public int truncate(String rel, long size) {
+        return onEntry(rel, (fd, proc) -> {
+            int type = fileType(fd);
+            if (type < 0) return type;
+            if (type == S_IFDIR) return -EISDIR;
+            if (type == S_IFLNK) return -ELOOP;
+            if (type != S_IFREG) return -EINVAL;
+            int wfd = lib.openat(AT_FDCWD, proc, O_WRONLY | O_CLOEXEC, 0);
+            if (wfd < 0) return -errno();
+            try {
+                return check(lib.ftruncate(wfd, size));
+            } finally {
+                lib.close(wfd);
+            }
+        });
+    }
+
+    /** fstatvfs of the root into a native struct statvfs. */
+    public int statfs(Pointer statvfsbuf) {
+        if (!root.acquire()) return -EBADF;
+        try {
+            return check(lib.fstatvfs(root.fd(), statvfsbuf));
+        } finally {
+            root.release();
+        }
+    }
+
+    /** Value size (or needed size when size is 0) or -errno; never follows a symlink. */
+    public int getxattr(String rel, String name, Pointer buf, long size) {
+        if (!RelPath.noNul(name)) return -EINVAL;
+        byte[] n = LibC.cstr(name);
+        return onEntry(rel, (fd, proc) -> check(lib.getxattr(proc, n, buf, size)));
+    }
+
+    public int setxattr(String rel, String name, Pointer value, long size, int flags) {
+        if (!RelPath.noNul(name)) return -EINVAL;
+        byte[] n = LibC.cstr(name);
+        return onEntry(rel, (fd, proc) -> check(lib.setxattr(proc, n, value, size, flags)));
+    }
+
+    /** NUL-separated names into buf (or needed size when size is 0) or -errno. */
+    public int listxattr(String rel, Pointer buf, long size) {
+        return onEntry(rel, (fd, proc) -> check(lib.listxattr(proc, buf, size)));
+    }
+
+    public int removexattr(String rel, String name) {
+        if (!RelPath.noNul(name)) return -EINVAL;
+        byte[] n = LibC.cstr(name);
+        return onEntry(rel, (fd, proc) -> check(lib.removexattr(proc, n)));
+    }
+
+    /** Calls consumer for each entry except "." and ".."; 0 or -errno (-ELOOP/-ENOTDIR for a symlink). */
+    public int list(String rel, DirConsumer consumer) {
+        return at(rel, (dfd, name) -> {
+            int fd = lib.openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+            if (fd < 0) return -errno();
+            try {
+                return DirReader.read(lib, fd, consumer);
+            } finally {
+                lib.close(fd);
+            }
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "FolderRoot[" + path + (usesOpenat2() ? ", openat2" : ", walk")
+                + (root.isClosed() ? ", closed]" : "]");
+    }
+
+    // --- resolution -------------------------------------------------------------------------
+
+    private int at(String rel, AtOp op) {
+        RelPath p = RelPath.parse(rel);
+        if (p == null) return -EINVAL;
+        if (!root.acquire()) return -EBADF;
+        try {
+            return atParent(p, op);
+        } finally {
+            root.release();
+        }
+    }
+
+    private int at2(String from, String to, AtOp2 op) {
+        RelPath f = RelPath.parse(from);
+        RelPath t = RelPath.parse(to);
+        if (f == null || t == null) return -EINVAL;
+        if (!root.acquire()) return -EBADF;
+        try {
+            return atParent(f, (fd1, n1) -> atParent(t, (fd2, n2) -> op.apply(fd1, n1, fd2, n2)));
+        } finally {
+            root.release();
+        }
+    }
+
+    /** Caller holds a root reference. */
+    private int atParent(RelPath p, AtOp op) {
+        int rootFd = root.fd();
+        int dfd = resolver.open(rootFd, p.parent);
+        if (dfd < 0) return dfd;
+        try {
+            return op.apply(dfd, p.name);
+        } finally {
+            if (dfd != rootFd) lib.close(dfd);
+        }
+    }
+
+    /** Pins the entry itself (a symlink stays a symlink) with an O_PATH|O_NOFOLLOW fd. */
+    private int onEntry(String rel, EntryOp op) {
+        return at(rel, (dfd, name) -> {
+            int fd = lib.openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
+            if (fd < 0) return -errno();
+            try {
+                // Our own fd's magic link resolves to exactly the pinned inode, never by name.
+                return op.apply(fd, LibC.cstr("/proc/self/fd/" + fd));
+            } finally {
+                lib.close(fd);
+            }
+        });
+    }
+
+    /** S_IFMT bits of an fd (O_PATH fds allowed) or -errno. */
+    private int fileType(int fd) {
+        byte[] st = new byte[StatBuf.SIZE];
+        if (lib.fstatat(fd, new byte[1], st, AT_EMPTY_PATH) < 0) return -errno();
+        return StatBuf.mode(st) & S_IFMT;
+    }
+}

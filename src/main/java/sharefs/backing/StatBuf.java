@@ -1,0 +1,46 @@
+package sharefs.backing;
+
+import jnr.ffi.Pointer;
+
+/**
+ * Field access on a native {@code struct stat} as filled by {@link FolderRoot#stat} or
+ * {@link FileOps#fstat}. The x86_64 layout differs from asm-generic (aarch64) in the
+ * mode/nlink/uid/gid slots only; size and timestamps sit at the same offsets.
+ */
+public final class StatBuf {
+    /** Bytes to allocate for a struct stat on any supported CPU (x86_64 needs 144). */
+    public static final int SIZE = 144;
+
+    private static final boolean X86 = Native.X86_64;
+    static final int DEV = 0, INO = 8, SIZE_OFF = 48, ATIME = 72, MTIME = 88, CTIME = 104;
+    static final int MODE = X86 ? 24 : 16;
+    static final int NLINK = X86 ? 16 : 20;
+    static final int UID = X86 ? 28 : 24;
+    static final int GID = X86 ? 32 : 28;
+
+    private StatBuf() {}
+
+    public static int mode(Pointer p) { return p.getInt(MODE); }
+    public static long nlink(Pointer p) { return X86 ? p.getLong(NLINK) : p.getInt(NLINK) & 0xffffffffL; }
+    public static int uid(Pointer p) { return p.getInt(UID); }
+    public static int gid(Pointer p) { return p.getInt(GID); }
+    public static long dev(Pointer p) { return p.getLong(DEV); }
+    public static long ino(Pointer p) { return p.getLong(INO); }
+    public static long size(Pointer p) { return p.getLong(SIZE_OFF); }
+    public static long atimeSec(Pointer p) { return p.getLong(ATIME); }
+    public static long mtimeSec(Pointer p) { return p.getLong(MTIME); }
+    public static long mtimeNsec(Pointer p) { return p.getLong(MTIME + 8); }
+    public static long ctimeSec(Pointer p) { return p.getLong(CTIME); }
+    public static long ctimeNsec(Pointer p) { return p.getLong(CTIME + 8); }
+
+    /** st_mode from a struct stat held in a Java array (little-endian, as on both CPUs). */
+    static int mode(byte[] b) {
+        return (b[MODE] & 0xff) | (b[MODE + 1] & 0xff) << 8 | (b[MODE + 2] & 0xff) << 16
+                | (b[MODE + 3] & 0xff) << 24;
+    }
+
+    /** A fresh native buffer big enough for a struct stat. */
+    public static Pointer allocate() {
+        return jnr.ffi.Memory.allocateDirect(jnr.ffi.Runtime.getRuntime(Native.libc()), SIZE);
+    }
+}
