@@ -9,6 +9,7 @@ import sharefs.store.Home;
 /** What one CLI invocation works with; the database is opened only when a command needs it. */
 final class Context implements AutoCloseable {
     private final Home home;
+    private final String jdbcUrl;
     private final String actor;
     private final boolean json;
     private final PrintWriter out;
@@ -18,6 +19,7 @@ final class Context implements AutoCloseable {
 
     Context(Path homeDir, String jdbcUrl, String actor, boolean json, PrintWriter out, PrintWriter err) {
         this.home = new Home(homeDir, jdbcUrl);
+        this.jdbcUrl = jdbcUrl;
         this.actor = actor;
         this.json = json;
         this.out = out;
@@ -25,6 +27,7 @@ final class Context implements AutoCloseable {
     }
 
     Home home() { return home; }
+    String jdbcUrlOrNull() { return jdbcUrl; }
     boolean json() { return json; }
     PrintWriter out() { return out; }
 

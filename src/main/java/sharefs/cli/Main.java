@@ -87,7 +87,8 @@ public final class Main {
         } else if (ex instanceof Context.MissingActorException) {
             code = USAGE;
             message = ex.getMessage();
-        } else if (ex instanceof StoreException || ex instanceof IllegalStateException) {
+        } else if (ex instanceof StoreException || ex instanceof IllegalStateException
+                || ex instanceof sharefs.fs.MountException) {
             code = REFUSED;
             message = ex.getMessage();
         } else {

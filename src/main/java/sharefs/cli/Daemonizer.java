@@ -1,0 +1,91 @@
+package sharefs.cli;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts the mount daemon as its own JVM in its own session, sized for a long-running daemon,
+ * and waits for it to say the mount is live; if it dies first, its reason is printed instead.
+ */
+final class Daemonizer {
+    static final String READY = "mounted:";
+
+    private final Context ctx;
+
+    Daemonizer(Context ctx) {
+        this.ctx = ctx;
+    }
+
+    int spawn(MountCommand cmd, Path mp, long uid, long gid) {
+        cmd.precheck(ctx, mp);
+        Path logs = ctx.home().logs();
+        Path log;
+        try {
+            Files.createDirectories(logs);
+            log = logs.resolve("mount-" + Integer.toHexString(mp.toString().hashCode()) + ".log");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create " + logs + ": " + e.getMessage());
+        }
+        List<String> argv = new ArrayList<>();
+        argv.add("setsid");
+        argv.add(ProcessHandle.current().info().command().orElse("java"));
+        argv.addAll(jvmOptions());
+        argv.add("-cp");
+        argv.add(System.getProperty("java.class.path"));
+        argv.add(Main.class.getName());
+        argv.addAll(cmd.daemonArgs(ctx, mp, uid, gid));
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the mount daemon: " + e.getMessage());
+        }
+        String line;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            line = r.readLine();
+        } catch (IOException e) {
+            line = null;
+        }
+        if (line != null && line.startsWith(READY)) {
+            ctx.print(Views.ok("mounted"), line.substring(READY.length()).trim().replace(")", ", log " + log + ")"));
+            return Main.OK;
+        }
+        try {
+            p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ctx.err("sharefs: mount failed: " + lastError(log));
+        return Main.REFUSED;
+    }
+
+    /** A daemon JVM: small fixed heap (the default sizing reaches gigabytes), UTF-8 names. */
+    static List<String> jvmOptions() {
+        return List.of("-Xms64m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:MaxDirectMemorySize=64m",
+                "-XX:MaxMetaspaceSize=96m", "-Xss512k", "-XX:+ExitOnOutOfMemoryError",
+                "-Dfile.encoding=UTF-8", "-Dsun.jnu.encoding=UTF-8");
+    }
+
+    /** The daemon's own last "sharefs:" line, or the last line of its log. */
+    private static String lastError(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (lines.get(i).startsWith("sharefs: ")) return lines.get(i).substring(9);
+            }
+            return lines.isEmpty() ? "the daemon exited without a word (see " + log + ")" : lines.get(lines.size() - 1);
+        } catch (IOException e) {
+            return "the daemon exited; no log at " + log;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package sharefs.fs;
+
+import sharefs.backing.FolderRoot;
+
+/**
+ * POSIX owner-bit checks for the session's uid. Every entry appears owned by that uid, so a
+ * native filesystem would apply the owner bits; the daemon runs as root and would not, so it
+ * applies them itself. Root callers pass, as they would natively.
+ */
+final class ModeCheck {
+    static final int R = 4;
+    static final int W = 2;
+    static final int X = 1;
+
+    private ModeCheck() {
+    }
+
+    static int entry(FolderRoot root, String rel, int need, boolean callerIsRoot) {
+        int mode = root.mode(rel);
+        if (mode < 0) return mode;
+        if (callerIsRoot) return 0;
+        int owner = (mode >> 6) & 7;
+        return (owner & need) == need ? 0 : -Errs.EACCES;
+    }
+
+    /** Creating or removing a name needs write and search permission on the directory holding it. */
+    static int parentOf(FolderRoot root, String rel, boolean callerIsRoot) {
+        if (callerIsRoot) return 0;
+        int slash = rel.lastIndexOf('/');
+        return entry(root, slash < 0 ? "" : rel.substring(0, slash), W | X, false);
+    }
+}

@@ -1,0 +1,38 @@
+package sharefs.fs;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The libfuse options of a sharefs mount. Enforcement lives in the daemon on every call, so the
+ * kernel may cache attributes and entries only briefly: short enough that a kick-out or a
+ * rename shows within the one-second promise.
+ */
+public final class MountOptions {
+    private MountOptions() {
+    }
+
+    public static String[] of(double cacheSeconds) {
+        List<String> o = new ArrayList<>();
+        o.add("-o");
+        o.add(String.join(",",
+                // The session's uid must enter; the daemon checks the caller itself.
+                "allow_other",
+                // Unlink of an open file really unlinks (no .fuse_hidden files); the fd keeps the data.
+                "hard_remove",
+                // Inode numbers from the backing files, so hard links and tar/cp see them right.
+                "use_ino",
+                "fsname=sharefs",
+                "subtype=sharefs",
+                // A daemon killed with -9 leaves no dead mountpoint behind.
+                "auto_unmount",
+                "big_writes",
+                "max_read=131072",
+                "max_write=131072",
+                "attr_timeout=" + cacheSeconds,
+                "entry_timeout=" + cacheSeconds,
+                // A folder that appears (an accepted share) must be seen at once.
+                "negative_timeout=0"));
+        return o.toArray(new String[0]);
+    }
+}

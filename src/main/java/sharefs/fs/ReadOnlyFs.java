@@ -1,0 +1,345 @@
+package sharefs.fs;
+
+import static sharefs.backing.Flags.O_ACCMODE;
+import static sharefs.backing.Flags.O_CREAT;
+import static sharefs.backing.Flags.O_DIRECT;
+import static sharefs.backing.Flags.O_EXCL;
+import static sharefs.backing.Flags.O_NOCTTY;
+import static sharefs.backing.Flags.O_RDONLY;
+import static sharefs.backing.Flags.O_TRUNC;
+
+import java.time.Instant;
+import jnr.ffi.Pointer;
+import jnr.ffi.Struct;
+import ru.serce.jnrfuse.FuseFillDir;
+import ru.serce.jnrfuse.FuseStubFS;
+import ru.serce.jnrfuse.struct.FileStat;
+import ru.serce.jnrfuse.struct.FuseFileInfo;
+import ru.serce.jnrfuse.struct.Statvfs;
+import sharefs.access.Grant;
+import sharefs.access.LiveView;
+import sharefs.access.Rules;
+import sharefs.backing.FileOps;
+import sharefs.backing.FolderRoot;
+
+/**
+ * The reading half of the view: the virtual root listing one directory per folder, and
+ * pass-through reads beneath each folder. Every operation has one shape: check the caller,
+ * look the folder up in the in-memory view, do the work on the backing directory without
+ * following symlinks, and turn anything unexpected into EIO.
+ */
+public class ReadOnlyFs extends FuseStubFS {
+    protected final LiveView view;
+    protected final Roots roots;
+    protected final OpenFiles files = new OpenFiles();
+    protected final Caller caller;
+    private final FolderRoot storageRoot;
+    private final long mountedAt = Instant.now().getEpochSecond();
+    private final java.util.concurrent.atomic.AtomicLong rootProbes = new java.util.concurrent.atomic.AtomicLong();
+
+    protected ReadOnlyFs(LiveView view, FolderRoot storageRoot, long uid, long gid) {
+        this.view = view;
+        this.roots = new Roots();
+        this.storageRoot = storageRoot;
+        this.caller = new Caller(uid, gid);
+    }
+
+    @Override
+    protected String getFSName() {
+        return "sharefs";
+    }
+
+    protected final int denied() {
+        return caller.check(getContext());
+    }
+
+    protected final boolean callerIsRoot() {
+        return caller.isRoot(getContext());
+    }
+
+    protected final Grant grant(FusePath p) {
+        return view.current().get(p.folder());
+    }
+
+    /** The grant an open file still has; null once the user lost the folder. */
+    protected final Grant grantOf(OpenFile f) {
+        return view.current().byId(f.folderId());
+    }
+
+    /** How many times the kernel asked for the root's attributes: proof a probe got here. */
+    public long rootProbes() {
+        return rootProbes.get();
+    }
+
+    /** Called when the view changed: forget the directories of folders that left it. */
+    public void viewChanged() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (Grant g : view.current().grants()) ids.add(g.folderId());
+        roots.retainOnly(ids);
+    }
+
+    @Override
+    public int getattr(String path, FileStat stat) {
+        try {
+            int d = denied();
+            if (d != 0) return d;
+            FusePath p = FusePath.parse(path);
+            if (p.isRoot()) {
+                rootProbes.incrementAndGet();
+                Attrs.viewRoot(stat, caller, view.current().grants().size(), mountedAt);
+                return 0;
+            }
+            Grant g = grant(p);
+            if (g == null) return -Errs.ENOENT;
+            FolderRoot r = roots.of(g);
+            if (r == null) return -Errs.EIO;
+            int rc = r.stat(p.rel(), Struct.getMemory(stat));
+            if (rc < 0) return rc;
+            Attrs.present(stat, caller, g.readOnly());
+            return 0;
+        } catch (Throwable t) {
+            return Errs.fail("getattr", path, t);
+        }
+    }
+
+    @Override
+    public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
+        try {
+            int d = denied();
+            if (d != 0) return d;
+            OpenFile f = files.get(fi.fh.get());
+            if (f == null || f.directory()) return getattr(path, stat);
+            Grant g = grantOf(f);
+            if (g == null) return -Errs.EACCES;
+            int rc = FileOps.fstat(f.fd(), Struct.getMemory(stat));
+            if (rc < 0) return rc;
+            Attrs.present(stat, caller, g.readOnly());
+            return 0;
+        } catch (Throwable t) {
+            return Errs.fail("fgetattr", path, t);
+        }
+    }
+
+    @Override
+    public int readlink(String path, Pointer buf, long size) {
+        try {
+            int d = denied();
+            if (d != 0) return d;
+            FusePath p = FusePath.parse(path);
+            if (p.isRoot() || p.isFolderItself()) return grant(p) == null && !p.isRoot() ? -Errs.ENOENT : -Errs.EINVAL;
+            Grant g = grant(p);
+            if (g == null) return -Errs.ENOENT;
+            FolderRoot r = roots.of(g);
+            if (r == null) return -Errs.EIO;
+            if (size <= 0) return -Errs.EINVAL;
+            int n = r.readlink(p.rel(), buf, (int) Math.min(Integer.MAX_VALUE, size - 1));
+            if (n < 0) return n;
+            buf.putByte(n, (byte) 0);
+            return 0;
+        } catch (Throwable t) {
+            return Errs.fail("readlink", path, t);
+        }
+    }
+
+    @Override
+    public int opendir(String path, FuseFileInfo fi) {
+        try {
+            int d = denied();
+            if (d != 0) return d;
+            FusePath p = FusePath.parse(path);
+            if (p.isRoot()) return 0;
+            Grant g = grant(p);
+            if (g == null) return -Errs.ENOENT;
+            FolderRoot r = roots.of(g);
+            if (r == null) return -Errs.EIO;
+            return ModeCheck.entry(r, p.rel(), ModeCheck.R, callerIsRoot());
+        } catch (Throwable t) {
+            return Errs.fail("opendir", path, t);
+        }
+    }
+
+    @Override
+    public int readdir(String path, Pointer buf, FuseFillDir filler, long offset, FuseFileInfo fi) {
+        try {
+            int d = denied();
+            if (d != 0) return d;
+            FusePath p = FusePath.parse(path);
+            if (p.isRoot()) {
+                filler.apply(buf, ".", null, 0);
+                filler.apply(buf, "..", null, 0);
+                for (Grant g : view.current().grants()) {
+                    if (filler.apply(buf, g.name(), null, 0) != 0) break;
+                }
+                return 0;
+            }
+            Grant g = grant(p);
+            if (g == null) return -Errs.ENOENT;
+            FolderRoot r = roots.of(g);
+            if (r == null) return -Errs.EIO;
+            filler.apply(buf, ".", null, 0);
+            filler.apply(buf, "..", null, 0);
+            return r.list(p.rel(), (name, type) -> filler.apply(buf, name, null, 0) == 0);
+        } catch (Throwable t) {
+            return Errs.fail("readdir", path, t);
+        }
+    }
+
+    @Override
+    public int releasedir(String path, FuseFileInfo fi) {
+        return 0;
+    }
+
+    /** Whether open flags ask to change the file: a write access mode or O_TRUNC. */
+    protected static boolean wantsWrite(int flags) {
+        return (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC) != 0;
+    }
+
+    @Override
+    public int open(String path, FuseFileInfo fi) {
+        try {
+            int d = denied();
+            if (d != 0) return d;
+            FusePath p = FusePath.parse(path);
+            if (p.isRoot() || p.isFolderItself()) return grant(p) == null && !p.isRoot() ? -Errs.ENOENT : -Errs.EISDIR;
+            Grant g = grant(p);
+            if (g == null) return -Errs.ENOENT;
+            int flags = fi.flags.get();
+            if (wantsWrite(flags)) {
+                int rc = Rules.write(g);
+                if (rc != 0) return rc;
+            }
+            return openFile(g, p, flags, fi);
+        } catch (Throwable t) {
+            return Errs.fail("open", path, t);
+        }
+    }
+
+    protected final int openFile(Grant g, FusePath p, int flags, FuseFileInfo fi) {
+        FolderRoot r = roots.of(g);
+        if (r == null) return -Errs.EIO;
+        int need = (flags & O_ACCMODE) == O_RDONLY ? ModeCheck.R
+                : (flags & O_ACCMODE) == 1 ? ModeCheck.W : ModeCheck.R | ModeCheck.W;
+        int rc = ModeCheck.entry(r, p.rel(), need, callerIsRoot());
+        if (rc != 0) return rc;
+        // O_DIRECT would demand aligned buffers from FUSE's; creation flags were handled by the kernel.
+        int fd = r.open(p.rel(), flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_DIRECT), 0);
+        if (fd < 0) return fd;
+        fi.fh.set(files.add(new OpenFile(fd, g.folderId(), false)));
+        return 0;
+    }
+
+    @Override
+    public int read(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
+        try {
+            int d = denied();
+            if (d != 0) return d;
+            OpenFile f = files.get(fi.fh.get());
+            if (f == null) return -Errs.EBADF;
+            if (grantOf(f) == null) return -Errs.EACCES;
+            return FileOps.pread(f.fd(), buf, size, offset);
+        } catch (Throwable t) {
+            return Errs.fail("read", path, t);
+        }
+    }
+
+    @Override
+    public int flush(String path, FuseFileInfo fi) {
+        return 0;
+    }
+
+    @Override
+    public int release(String path, FuseFileInfo fi) {
+        try {
+            OpenFile f = files.remove(fi.fh.get());
+            if (f != null) FileOps.close(f.fd());
+            return 0;
+        } catch (Throwable t) {
+            return Errs.fail("release", path, t);
+        }
+    }
+
+    @Override
+    public int fsync(String path, int isdatasync, FuseFileInfo fi) {
+        try {
+            int d = denied();
+            if (d != 0) return d;
+            OpenFile f = files.get(fi.fh.get());
+            if (f == null) return -Errs.EBADF;
+            return FileOps.fsync(f.fd(), isdatasync != 0);
+        } catch (Throwable t) {
+            return Errs.fail("fsync", path, t);
+        }
+    }
+
+    @Override
+    public int statfs(String path, Statvfs stbuf) {
+        try {
+            int d = denied();
+            if (d != 0) return d;
+            return storageRoot.statfs(Struct.getMemory(stbuf));
+        } catch (Throwable t) {
+            return Errs.fail("statfs", path, t);
+        }
+    }
+
+    @Override
+    public int access(String path, int mask) {
+        try {
+            int d = denied();
+            if (d != 0) return d;
+            FusePath p = FusePath.parse(path);
+            if (p.isRoot()) return (mask & ModeCheck.W) != 0 ? -Errs.EACCES : 0;
+            Grant g = grant(p);
+            if (g == null) return -Errs.ENOENT;
+            FolderRoot r = roots.of(g);
+            if (r == null) return -Errs.EIO;
+            int need = mask & 7;
+            int rc = ModeCheck.entry(r, p.rel(), need, callerIsRoot());
+            if (rc != 0) return rc;
+            if ((mask & ModeCheck.W) != 0 && g.readOnly()) return -Errs.EROFS;
+            return 0;
+        } catch (Throwable t) {
+            return Errs.fail("access", path, t);
+        }
+    }
+
+    @Override
+    public int getxattr(String path, String name, Pointer value, long size) {
+        try {
+            int d = denied();
+            if (d != 0) return d;
+            FusePath p = FusePath.parse(path);
+            if (p.isRoot()) return -Errs.ENODATA;
+            Grant g = grant(p);
+            if (g == null) return -Errs.ENOENT;
+            FolderRoot r = roots.of(g);
+            if (r == null) return -Errs.EIO;
+            return r.getxattr(p.rel(), name, value, size);
+        } catch (Throwable t) {
+            return Errs.fail("getxattr", path, t);
+        }
+    }
+
+    @Override
+    public int listxattr(String path, Pointer list, long size) {
+        try {
+            int d = denied();
+            if (d != 0) return d;
+            FusePath p = FusePath.parse(path);
+            if (p.isRoot()) return 0;
+            Grant g = grant(p);
+            if (g == null) return -Errs.ENOENT;
+            FolderRoot r = roots.of(g);
+            if (r == null) return -Errs.EIO;
+            return r.listxattr(p.rel(), list, size);
+        } catch (Throwable t) {
+            return Errs.fail("listxattr", path, t);
+        }
+    }
+
+    /** Closes what this filesystem holds open; called after unmount. */
+    public void closeAll() {
+        for (OpenFile f : files.all()) FileOps.close(f.fd());
+        roots.close();
+    }
+}

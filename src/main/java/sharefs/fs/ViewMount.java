@@ -1,0 +1,201 @@
+package sharefs.fs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sharefs.access.LiveView;
+import sharefs.access.MountScope;
+import sharefs.access.SharingGrantSource;
+import sharefs.backing.FolderRoot;
+import sharefs.sharing.FolderAccess;
+import sharefs.sharing.Sharing;
+import sharefs.sharing.SharingException;
+import sharefs.sharing.User;
+
+/**
+ * One live mount of a user's home view: the in-memory view with its poller, the filesystem,
+ * and the libfuse loop. {@link #mount} returns only once a probe has reached the filesystem.
+ */
+public final class ViewMount implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ViewMount.class);
+    private static final long READY_TIMEOUT_MS = 20_000;
+
+    private final MountRequest request;
+    private final LiveView view;
+    private final SharefsFs fs;
+    private final FolderRoot storageRoot;
+    private final CompletableFuture<Integer> loop = new CompletableFuture<>();
+    private volatile boolean closed;
+
+    private ViewMount(MountRequest request, LiveView view, SharefsFs fs, FolderRoot storageRoot) {
+        this.request = request;
+        this.view = view;
+        this.fs = fs;
+        this.storageRoot = storageRoot;
+    }
+
+    public static ViewMount mount(Sharing sharing, MountRequest req) {
+        Preflight.check(req.mountPoint());
+        User user = sharing.users().get(req.email());
+        MountScope scope = scope(sharing.folders().view(user.email()), req);
+        LiveView view = new LiveView(new SharingGrantSource(sharing, user.id()), scope, sharing.home()::folderDir);
+        view.load();
+        FolderRoot storageRoot;
+        try {
+            storageRoot = FolderRoot.open(sharing.home().storage());
+        } catch (IOException e) {
+            throw new MountException("cannot open " + sharing.home().storage() + ": " + e.getMessage(), e);
+        }
+        SharefsFs fs = new SharefsFs(view, storageRoot, req.uid(), req.gid(), renamer(sharing, user.email()));
+        view.onChange(fs::viewChanged);
+        ViewMount m = new ViewMount(req, view, fs, storageRoot);
+        m.start();
+        view.start(req.pollMillis());
+        return m;
+    }
+
+    /** --folders and --read-only name folders of the view; kept by id so a later rename keeps them. */
+    static MountScope scope(List<FolderAccess> folders, MountRequest req) {
+        Map<String, String> idByName = new HashMap<>();
+        for (FolderAccess f : folders) idByName.put(f.name(), f.folderId());
+        Set<String> only = null;
+        if (req.folders() != null && !req.folders().isEmpty()) {
+            only = new HashSet<>();
+            for (String n : req.folders()) only.add(require(idByName, n, req.email()));
+        }
+        Set<String> ro = new HashSet<>();
+        for (String n : req.readOnly()) ro.add(require(idByName, n, req.email()));
+        return new MountScope(only, ro);
+    }
+
+    private static String require(Map<String, String> idByName, String name, String email) {
+        String id = idByName.get(name);
+        if (id == null) throw new MountException("no folder named '" + name + "' in the view of " + email);
+        return id;
+    }
+
+    private static FolderRenamer renamer(Sharing sharing, String email) {
+        return (oldName, newName) -> {
+            try {
+                sharing.folders().rename(email, oldName, newName);
+                return 0;
+            } catch (SharingException e) {
+                log.info("mv {} {} at the view root refused: {}", oldName, newName, e.getMessage());
+                return switch (e.kind()) {
+                    case FORBIDDEN -> -Errs.EPERM;
+                    case CONFLICT -> -Errs.EEXIST;
+                    case INVALID -> -Errs.EINVAL;
+                    case NOT_FOUND -> -Errs.ENOENT;
+                };
+            } catch (RuntimeException e) {
+                log.error("folder rename {} -> {} failed", oldName, newName, e);
+                return -Errs.EIO;
+            }
+        };
+    }
+
+    private void start() {
+        Path mp = request.mountPoint();
+        Thread t = new Thread(() -> {
+            try {
+                fs.mount(mp, true, false, MountOptions.of(request.cacheSeconds()));
+                loop.complete(0);
+            } catch (Throwable e) {
+                loop.completeExceptionally(e);
+            }
+        }, "sharefs-fuse-loop");
+        t.setDaemon(false);
+        t.start();
+        awaitReady(mp);
+        log.info("mounted the view of {} at {} (uid {}, gid {})", request.email(), mp, request.uid(), request.gid());
+    }
+
+    /** Ready when the kernel lists the mount and a stat of its root has reached this filesystem. */
+    private void awaitReady(Path mp) {
+        long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            if (loop.isDone()) {
+                String why;
+                try {
+                    loop.join();
+                    why = "the FUSE loop ended at once";
+                } catch (Exception e) {
+                    Throwable c = e.getCause() != null ? e.getCause() : e;
+                    why = c.getMessage() + (c.getCause() != null ? ": " + c.getCause().getMessage() : "");
+                }
+                throw new MountException("mount of " + mp + " failed: " + why + " (see the libfuse message above)");
+            }
+            boolean listed = MountTable.find(mp).map(MountTable::isSharefs).orElse(false);
+            if (listed) {
+                long before = fs.rootProbes();
+                try {
+                    Files.readAttributes(mp, java.nio.file.attribute.BasicFileAttributes.class);
+                    if (fs.rootProbes() > before || fs.rootProbes() > 0) return;
+                } catch (IOException ignored) {
+                    // Not answering yet.
+                }
+            }
+            sleep(10);
+        }
+        Preflight.unmount(mp, true);
+        throw new MountException("mount of " + mp + " did not become ready within " + READY_TIMEOUT_MS / 1000 + " s");
+    }
+
+    /** Blocks until the filesystem is unmounted (sharefs umount, fusermount -u, or a signal). */
+    public void awaitUnmount() {
+        try {
+            loop.join();
+        } catch (Exception e) {
+            log.warn("FUSE loop ended with {}", e.toString());
+        }
+    }
+
+    public boolean isMounted() {
+        return !loop.isDone();
+    }
+
+    /** Unmounts (lazily if busy files are still open) and releases everything. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        if (!loop.isDone()) {
+            String err = Preflight.unmount(request.mountPoint(), false);
+            if (err != null) {
+                log.warn("unmount of {} refused ({}); detaching lazily", request.mountPoint(), err);
+                Preflight.unmount(request.mountPoint(), true);
+            }
+            try {
+                loop.get(10, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // Already detached; the loop ends when the kernel lets go.
+            }
+        }
+        view.close();
+        fs.closeAll();
+        storageRoot.close();
+        log.info("unmounted {}", request.mountPoint());
+    }
+
+    public Path mountPoint() {
+        return request.mountPoint();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MountException("interrupted while mounting");
+        }
+    }
+}
