@@ -26,12 +26,11 @@ final class ShareInvite extends Leaf {
             else text.append("refused ").append(o.email()).append(": ").append(o.reason()).append('\n');
         }
         ctx.print(outcomes.stream().map(Views::outcome).collect(Collectors.toList()), text.toString().stripTrailing());
-        boolean anyRefused = outcomes.stream().anyMatch(o -> !o.invited());
-        if (anyRefused) {
-            for (InviteOutcome o : outcomes) {
-                if (!o.invited()) ctx.err("sharefs: not invited " + o.email() + ": " + o.reason());
-            }
-        }
-        return anyRefused ? Main.REFUSED : Main.OK;
+        List<String> refused = outcomes.stream().filter(o -> !o.invited())
+                .map(o -> o.email() + " (" + o.reason() + ")").collect(Collectors.toList());
+        if (refused.isEmpty()) return Main.OK;
+        // One line on stderr however many were refused; stdout above lists every outcome.
+        ctx.err("sharefs: " + refused.size() + " of " + outcomes.size() + " not invited: " + String.join("; ", refused));
+        return Main.REFUSED;
     }
 }

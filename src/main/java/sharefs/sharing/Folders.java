@@ -108,27 +108,23 @@ public final class Folders {
 
     /** Leaves every view, ends shares, cancels pending invitations, moves the bytes to trash. */
     public void delete(String actorEmail, String name) {
-        String id = db.read(c -> Lookups.managedFolder(c, Lookups.user(c, actorEmail), name, "delete").id());
-        bytes.toTrash(id);
-        try {
-            db.write(c -> {
-                User actor = Lookups.user(c, actorEmail);
-                Folder folder = Lookups.managedFolder(c, actor, name, "delete");
-                if (!folder.id().equals(id)) throw SharingException.conflict("folder '" + name + "' changed meanwhile; try again");
-                ViewEntries.removeFolder(c, id);
-                Jdbc.update(c, "DELETE FROM shares WHERE folder_id = ?", id);
-                Jdbc.update(c, "DELETE FROM project_overrides WHERE folder_id = ?", id);
-                int canceled = Jdbc.update(c, "UPDATE invitations SET state = 'canceled', decided_at = ? WHERE folder_id = ? AND state = 'pending'",
-                        Jdbc.now(), id);
-                Jdbc.update(c, "UPDATE folders SET state = 'trashed', deleted_at = ? WHERE id = ?", Jdbc.now(), id);
-                AuditLog.record(c, actor, "folder.delete", folder, null,
-                        canceled == 0 ? "moved to trash" : "moved to trash; canceled " + canceled + " pending invitation(s)");
-                return null;
-            });
-        } catch (RuntimeException e) {
-            bytes.fromTrash(id);
-            throw e;
-        }
+        db.write(c -> {
+            User actor = Lookups.user(c, actorEmail);
+            Folder folder = Lookups.managedFolder(c, actor, name, "delete");
+            String id = folder.id();
+            ViewEntries.removeFolder(c, id);
+            Jdbc.update(c, "DELETE FROM shares WHERE folder_id = ?", id);
+            Jdbc.update(c, "DELETE FROM project_overrides WHERE folder_id = ?", id);
+            int canceled = Jdbc.update(c, "UPDATE invitations SET state = 'canceled', decided_at = ? WHERE folder_id = ? AND state = 'pending'",
+                    Jdbc.now(), id);
+            Jdbc.update(c, "UPDATE folders SET state = 'trashed', deleted_at = ? WHERE id = ?", Jdbc.now(), id);
+            AuditLog.record(c, actor, "folder.delete", folder, null,
+                    canceled == 0 ? "moved to trash" : "moved to trash; canceled " + canceled + " pending invitation(s)");
+            // Last, inside the transaction: writers are serialised, so no concurrent delete or restore
+            // of this folder moves its bytes meanwhile, and a refused step has moved nothing.
+            bytes.toTrash(id);
+            return null;
+        });
     }
 
     public List<TrashedFolder> trash(String actorEmail) {
@@ -146,29 +142,23 @@ public final class Folders {
     /** Brings a trashed folder back under its old name or {@code newName}; shares do not come back. */
     public FolderAccess restore(String actorEmail, String nameOrId, String newName) {
         if (newName != null) Names.folder(newName);
-        Folder target = db.read(c -> trashed(c, Lookups.user(c, actorEmail), nameOrId));
-        bytes.fromTrash(target.id());
-        try {
-            return db.write(c -> {
-                User actor = Lookups.user(c, actorEmail);
-                Folder f = trashed(c, actor, target.id());
-                String name = newName != null ? newName : f.name();
-                Folder renamed = new Folder(f.id(), name, f.ownerUserId(), f.ownerProjectId(), f.projectPerm(), f.usage(),
-                        "active", f.createdAt(), null);
-                Jdbc.update(c, "UPDATE folders SET state = 'active', deleted_at = NULL, name = ? WHERE id = ?", name, f.id());
-                if (f.isProjectFolder()) {
-                    for (User m : Projects.members(c, f.ownerProjectId())) ViewEntries.add(c, m, renamed);
-                } else {
-                    ViewEntries.add(c, actor, renamed);
-                }
-                AuditLog.record(c, actor, "folder.restore", renamed, null, "from trash");
-                return new FolderAccess(f.id(), name, Lookups.ownerLabel(c, f), !f.isProjectFolder(),
-                        f.isProjectFolder() ? f.projectPerm() : null, f.usage());
-            });
-        } catch (RuntimeException e) {
-            bytes.toTrash(target.id());
-            throw e;
-        }
+        return db.write(c -> {
+            User actor = Lookups.user(c, actorEmail);
+            Folder f = trashed(c, actor, nameOrId);
+            String name = newName != null ? newName : f.name();
+            Folder renamed = new Folder(f.id(), name, f.ownerUserId(), f.ownerProjectId(), f.projectPerm(), f.usage(),
+                    "active", f.createdAt(), null);
+            Jdbc.update(c, "UPDATE folders SET state = 'active', deleted_at = NULL, name = ? WHERE id = ?", name, f.id());
+            if (f.isProjectFolder()) {
+                for (User m : Projects.members(c, f.ownerProjectId())) ViewEntries.add(c, m, renamed);
+            } else {
+                ViewEntries.add(c, actor, renamed);
+            }
+            AuditLog.record(c, actor, "folder.restore", renamed, null, "from trash");
+            bytes.fromTrash(f.id()); // last, inside the transaction (see delete)
+            return new FolderAccess(f.id(), name, Lookups.ownerLabel(c, f), !f.isProjectFolder(),
+                    f.isProjectFolder() ? f.projectPerm() : null, f.usage());
+        });
     }
 
     public void purge(String actorEmail, String nameOrId) {

@@ -24,38 +24,36 @@ public final class Invitations {
     /** One invitation per invitee; each refused invitee gets its own reason, the others are still invited. */
     public List<InviteOutcome> invite(String actorEmail, String folderName, List<String> emails, Permission perm) {
         if (emails.isEmpty()) throw SharingException.invalid("give at least one --to EMAIL");
+        // Bad input (a malformed email, an unknown actor, a folder the actor may not share) invites nobody.
+        LinkedHashSet<String> normalized = new LinkedHashSet<>();
+        for (String raw : emails) normalized.add(Names.email(raw));
+        db.read(c -> sharedFolder(c, Lookups.user(c, actorEmail), folderName));
         List<InviteOutcome> out = new ArrayList<>();
-        for (String raw : new LinkedHashSet<>(emails)) {
-            String email;
-            try {
-                email = Names.email(raw);
-            } catch (SharingException e) {
-                out.add(new InviteOutcome(raw, false, null, e.getMessage()));
-                continue;
-            }
+        for (String email : normalized) {
             try {
                 long id = db.write(c -> inviteOne(c, actorEmail, folderName, email, perm));
                 out.add(new InviteOutcome(email, true, id, null));
             } catch (SharingException e) {
-                if (e.kind() == SharingException.Kind.FORBIDDEN && out.isEmpty() && emails.size() == 1) throw e;
-                if (e.kind() == SharingException.Kind.FORBIDDEN || isFolderMissing(e)) throw e;
+                // Checked again per invitee: the folder may have changed since (then every later one says so).
                 out.add(new InviteOutcome(email, false, null, e.getMessage()));
             }
         }
         return out;
     }
 
-    private static boolean isFolderMissing(SharingException e) {
-        return e.kind() == SharingException.Kind.NOT_FOUND && e.getMessage().startsWith("no folder named");
+    /** The folder the actor may invite others to: one they own, never a project folder. */
+    private static Folder sharedFolder(Connection c, User actor, String folderName) throws SQLException {
+        Folder folder = Lookups.managedFolder(c, actor, folderName, "share");
+        if (folder.isProjectFolder()) {
+            throw SharingException.forbidden("project folder '" + folderName + "' is shared through project membership, not invitations");
+        }
+        return folder;
     }
 
     private static long inviteOne(Connection c, String actorEmail, String folderName, String email, Permission perm)
             throws SQLException {
         User actor = Lookups.user(c, actorEmail);
-        Folder folder = Lookups.managedFolder(c, actor, folderName, "share");
-        if (folder.isProjectFolder()) {
-            throw SharingException.forbidden("project folder '" + folderName + "' is shared through project membership, not invitations");
-        }
+        Folder folder = sharedFolder(c, actor, folderName);
         User invitee = Lookups.findUser(c, email).orElseThrow(() -> SharingException.notFound("no such user"));
         if (invitee.id() == actor.id()) throw SharingException.conflict("you own this folder");
         if (pending(c, folder.id(), invitee.id()).isPresent()) {

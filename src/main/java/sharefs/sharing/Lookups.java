@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import sharefs.store.Jdbc;
 
@@ -60,11 +61,13 @@ final class Lookups {
 
     /** The folder of this name in the actor's view (owned, shared or through a project). */
     static Folder folderInView(Connection c, User actor, String name) throws SQLException {
+        return findInView(c, actor, name).orElseThrow(() -> SharingException.notFound("no folder named '"
+                + Names.printable(name) + "' in the view of " + actor.email()));
+    }
+
+    private static Optional<Folder> findInView(Connection c, User actor, String name) throws SQLException {
         return Jdbc.one(c, "SELECT " + FOLDER_COLUMNS + " FROM view_entries v JOIN folders f ON f.id = v.folder_id"
-                        + " WHERE v.user_id = ? AND v.name = ? AND f.state = 'active'", Lookups::mapFolder,
-                        actor.id(), name)
-                .orElseThrow(() -> SharingException.notFound("no folder named '" + Names.printable(name)
-                        + "' in the view of " + actor.email()));
+                + " WHERE v.user_id = ? AND v.name = ? AND f.state = 'active'", Lookups::mapFolder, actor.id(), name);
     }
 
     static Folder folderById(Connection c, String id) throws SQLException {
@@ -77,7 +80,19 @@ final class Lookups {
         Optional<Folder> own = Jdbc.one(c, "SELECT " + FOLDER_COLUMNS + " FROM folders f"
                 + " WHERE f.owner_user_id = ? AND f.name = ? AND f.state = 'active'", Lookups::mapFolder, actor.id(), name);
         if (own.isPresent()) return own.get();
-        Folder seen = folderInView(c, actor, name);
+        Optional<Folder> inView = findInView(c, actor, name);
+        if (inView.isEmpty() && actor.admin()) {
+            // Admins manage project folders whether or not they are members of the project.
+            List<Folder> project = Jdbc.list(c, "SELECT " + FOLDER_COLUMNS + " FROM folders f WHERE f.owner_project_id IS NOT NULL"
+                    + " AND f.state = 'active' AND (f.name = ? OR f.id = ?)", Lookups::mapFolder, name, name);
+            if (project.size() == 1) return project.get(0);
+            if (project.size() > 1) {
+                throw SharingException.conflict("several project folders are named '" + Names.printable(name)
+                        + "': give the folder id (see audit --json)");
+            }
+        }
+        Folder seen = inView.orElseThrow(() -> SharingException.notFound("no folder named '" + Names.printable(name)
+                + "' in the view of " + actor.email()));
         if (seen.isProjectFolder()) {
             if (actor.admin()) return seen;
             throw SharingException.forbidden("only an admin may " + verb + " project folder '" + name + "'");

@@ -48,7 +48,7 @@ public final class Shares {
                 Jdbc.update(c, "MERGE INTO project_overrides (folder_id, user_id, perm) KEY (folder_id, user_id) VALUES (?, ?, ?)",
                         folder.id(), target.id(), perm.label());
             } else {
-                if (target.id() == actor.id()) throw SharingException.invalid("the owner's access is not a permission level");
+                if (target.id() == actor.id()) throw SharingException.conflict("the owner's access is not a permission level");
                 int n = Jdbc.update(c, "UPDATE shares SET perm = ? WHERE folder_id = ? AND user_id = ?",
                         perm.label(), folder.id(), target.id());
                 if (n == 0) throw SharingException.notFound("folder '" + folderName + "' is not shared with " + target.email());
@@ -64,7 +64,7 @@ public final class Shares {
             User actor = Lookups.user(c, actorEmail);
             Folder folder = Lookups.managedFolder(c, actor, folderName, "kick users out of");
             if (folder.isProjectFolder()) {
-                throw SharingException.invalid("project folder members leave with project remove-member");
+                throw SharingException.forbidden("project folder members leave with project remove-member");
             }
             User target = Lookups.user(c, email);
             end(c, folder, target);
@@ -77,8 +77,8 @@ public final class Shares {
         db.write(c -> {
             User actor = Lookups.user(c, actorEmail);
             Folder folder = Lookups.folderInView(c, actor, folderName);
-            if (folder.isProjectFolder()) throw SharingException.invalid("project folders are left by leaving the project");
-            if (folder.ownerUserId() == actor.id()) throw SharingException.invalid("you own '" + folderName + "': delete it instead");
+            if (folder.isProjectFolder()) throw SharingException.forbidden("project folders are left by leaving the project");
+            if (folder.ownerUserId() == actor.id()) throw SharingException.conflict("you own '" + folderName + "': delete it instead");
             end(c, folder, actor);
             AuditLog.record(c, actor, "share.leave", folder, actor.email(), null);
             return null;
