@@ -1,0 +1,60 @@
+package sharefs.conformance;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import sharefs.cli.Main;
+import sharefs.fs.MountTable;
+import sharefs.fs.Preflight;
+import sharefs.sharing.FolderAccess;
+import sharefs.sharing.Sharing;
+import sharefs.sharing.UsageMode;
+import sharefs.store.Database;
+import sharefs.store.Home;
+
+/**
+ * A throwaway installation with one owner folder, mounted for real by a separate daemon JVM
+ * (as `sharefs mount` does). The daemon must be another process: a process that page-faults on
+ * an mmap of a FUSE file it serves itself deadlocks on its own memory-map lock.
+ */
+final class Mounted implements AutoCloseable {
+    final Home home;
+    final Sharing sharing;
+    final Path mountPoint;
+    final Path folder;
+    final Path backing;
+
+    Mounted(Path dir, String folderName) throws Exception {
+        home = new Home(dir.resolve("home"), null);
+        home.ensureLayout();
+        sharing = new Sharing(Database.open(home.jdbcUrl()), home);
+        sharing.users().add(null, "owner@x.io", null, false);
+        FolderAccess f = sharing.folders().create("owner@x.io", folderName, null, null, UsageMode.GENERAL);
+        mountPoint = Files.createDirectories(dir.resolve("mnt"));
+        cli("mount", "--user", "owner@x.io", "--uid", "0", "--gid", "0", mountPoint.toString());
+        folder = mountPoint.resolve(folderName);
+        backing = home.folderDir(f.folderId());
+    }
+
+    private void cli(String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--home";
+        all[1] = home.dir().toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int rc = Main.run(all, new PrintWriter(out), new PrintWriter(err));
+        if (rc != 0) throw new IllegalStateException("sharefs " + String.join(" ", args) + " failed: " + err);
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (MountTable.find(mountPoint).isPresent()) cli("umount", "--force", mountPoint.toString());
+        } finally {
+            if (MountTable.find(mountPoint).isPresent()) Preflight.unmount(mountPoint, true);
+            sharing.db().close();
+        }
+    }
+}
