@@ -17,6 +17,8 @@ public final class Database implements AutoCloseable {
     // row another transaction is still writing shows as 90131 as well.
     private static final Set<Integer> RETRYABLE = Set.of(90131, 40001, 50200);
     private static final int MAX_ATTEMPTS = 20;
+    /** The newest migration under db/migration; DatabaseTest keeps the two in step. */
+    static final String SCHEMA_VERSION = "1";
 
     private final JdbcConnectionPool pool;
 
@@ -29,6 +31,7 @@ public final class Database implements AutoCloseable {
         JdbcConnectionPool pool = JdbcConnectionPool.create(jdbcUrl, "sa", "");
         pool.setMaxConnections(32);
         Database db = new Database(pool);
+        if (isCurrent(pool)) return db;
         try {
             Flyway.configure()
                     .dataSource(pool)
@@ -41,6 +44,21 @@ public final class Database implements AutoCloseable {
             throw new StoreException("cannot open the database " + jdbcUrl + ": " + rootMessage(e), e);
         }
         return db;
+    }
+
+    /**
+     * Whether the schema is already at the newest version. Every CLI call and mount opens the
+     * database; asking one question here spares them starting Flyway (most of a short command's time).
+     */
+    private static boolean isCurrent(JdbcConnectionPool pool) {
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT \"version\" FROM \"flyway_schema_history\""
+                     + " WHERE \"success\" ORDER BY \"installed_rank\" DESC LIMIT 1");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() && SCHEMA_VERSION.equals(rs.getString(1));
+        } catch (SQLException e) {
+            return false; // no history table yet: a new database, which Flyway creates
+        }
     }
 
     /** Runs work in one transaction; the change counter is bumped first, which serialises writers. */
