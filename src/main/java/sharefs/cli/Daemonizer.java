@@ -37,6 +37,9 @@ final class Daemonizer {
         argv.add("setsid");
         argv.add(ProcessHandle.current().info().command().orElse("java"));
         argv.addAll(jvmOptions());
+        // For operators and profiling (e.g. -XX:StartFlightRecording=...): appended, so they win.
+        String extra = System.getenv("SHAREFS_DAEMON_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) argv.addAll(List.of(extra.trim().split("\\s+")));
         argv.add("-cp");
         argv.add(System.getProperty("java.class.path"));
         argv.add(Main.class.getName());

@@ -42,6 +42,35 @@ public class ReadOnlyFs extends FuseStubFS {
         this.roots = new Roots();
         this.storageRoot = storageRoot;
         this.caller = new Caller(uid, gid);
+        // With hard_remove, libfuse 2 forgets the path of a file unlinked while open and then
+        // answers ENOENT for read/write/ftruncate on its descriptor unless the filesystem accepts a
+        // null path (flag_nullpath_ok, bit 0 of the flags word after bmap). Every call that has
+        // a descriptor here works from fi.fh alone, and a null path parses as the view root,
+        // which grants nothing, so accepting it is safe.
+        FuseFlags.acceptNullPath(fuseOperations);
+        // Without flag_utime_omit_ok (bit 2 of that word) libfuse 2 silently drops a utimensat
+        // that sets only one of atime/mtime (UTIME_OMIT on the other, e.g. `touch -m`): it
+        // answers 0 and changes nothing. With it, utimens gets UTIME_NOW/UTIME_OMIT, which
+        // the backing utimensat understands.
+        FuseFlags.acceptUtimeOmit(fuseOperations);
+    }
+
+    /** jnr-ffi's member types are protected: their offsets are readable only inside a Struct subclass. */
+    private static final class FuseFlags extends Struct {
+        private FuseFlags() {
+            super(jnr.ffi.Runtime.getSystemRuntime());
+        }
+
+        static void acceptNullPath(ru.serce.jnrfuse.struct.FuseOperations ops) {
+            Struct.getMemory(ops).putByte(ops.flag_nullpath_ok.offset(), (byte) 1);
+        }
+
+        /** jnr-fuse gives each C bitfield its own byte; the real bits all live in the first one. */
+        static void acceptUtimeOmit(ru.serce.jnrfuse.struct.FuseOperations ops) {
+            jnr.ffi.Pointer mem = Struct.getMemory(ops);
+            long at = ops.flag_nullpath_ok.offset();
+            mem.putByte(at, (byte) (mem.getByte(at) | 4));
+        }
     }
 
     @Override

@@ -52,9 +52,10 @@ public final class SharefsFs extends ReadOnlyFs {
             if (p.isRoot() || p.isFolderItself()) return createAtRoot(p);
             Grant g = grant(p);
             if (g == null) return -Errs.ENOENT;
+            // The setuid/setgid row of the table is EPERM for every level, view included.
+            if ((mode & SET_ID_BITS) != 0) return -Errs.EPERM;
             int rc = Rules.write(g);
             if (rc != 0) return rc;
-            if ((mode & SET_ID_BITS) != 0) return -Errs.EPERM;
             FolderRoot r = roots.of(g);
             if (r == null) return -Errs.EIO;
             rc = ModeCheck.parentOf(r, p.rel(), callerIsRoot());
@@ -151,9 +152,10 @@ public final class SharefsFs extends ReadOnlyFs {
             if (p.isRoot() || p.isFolderItself()) return createAtRoot(p);
             Grant g = grant(p);
             if (g == null) return -Errs.ENOENT;
+            // The setuid/setgid row of the table is EPERM for every level, view included.
+            if ((mode & SET_ID_BITS) != 0) return -Errs.EPERM;
             int rc = Rules.write(g);
             if (rc != 0) return rc;
-            if ((mode & SET_ID_BITS) != 0) return -Errs.EPERM;
             FolderRoot r = roots.of(g);
             if (r == null) return -Errs.EIO;
             rc = ModeCheck.parentOf(r, p.rel(), callerIsRoot());
@@ -176,9 +178,10 @@ public final class SharefsFs extends ReadOnlyFs {
             if (p.isRoot() || p.isFolderItself()) return createAtRoot(p);
             Grant g = grant(p);
             if (g == null) return -Errs.ENOENT;
+            // The setuid/setgid row of the table is EPERM for every level, view included.
+            if ((mode & SET_ID_BITS) != 0) return -Errs.EPERM;
             int rc = Rules.write(g);
             if (rc != 0) return rc;
-            if ((mode & SET_ID_BITS) != 0) return -Errs.EPERM;
             FolderRoot r = roots.of(g);
             if (r == null) return -Errs.EIO;
             rc = ModeCheck.parentOf(r, p.rel(), callerIsRoot());
@@ -337,9 +340,10 @@ public final class SharefsFs extends ReadOnlyFs {
             if (p.isRoot()) return -Errs.EPERM;
             Grant g = grant(p);
             if (g == null) return -Errs.ENOENT;
+            // The setuid/setgid row of the table is EPERM for every level, view included.
+            if ((mode & SET_ID_BITS) != 0) return -Errs.EPERM;
             int rc = Rules.write(g);
             if (rc != 0) return rc;
-            if ((mode & SET_ID_BITS) != 0) return -Errs.EPERM;
             FolderRoot r = roots.of(g);
             if (r == null) return -Errs.EIO;
             return r.chmod(p.rel(), (int) (mode & 01777));

@@ -1,0 +1,224 @@
+package sharefs.fs;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import sharefs.sharing.FolderAccess;
+import sharefs.sharing.Invitation;
+import sharefs.sharing.InviteOutcome;
+import sharefs.sharing.Permission;
+import sharefs.sharing.Sharing;
+import sharefs.sharing.UsageMode;
+import sharefs.store.Database;
+import sharefs.store.Home;
+
+/**
+ * One throwaway installation (H2 file + storage) and the live mounts made over it. close()
+ * unmounts everything, falling back to a lazy fusermount, and closes the database.
+ */
+final class Mounts implements AutoCloseable {
+    static final long UID = 1000, GID = 1000;
+    /** How long a change may take to reach a live mount before a test gives up (never asserted as timing). */
+    static final Duration SETTLE = Duration.ofSeconds(3);
+
+    final Path dir;
+    final Home home;
+    final Sharing sharing;
+    private final List<ViewMount> mounts = new ArrayList<>();
+    private final List<Path> mountPoints = new ArrayList<>();
+
+    Mounts(Path dir) throws IOException {
+        // Other uids (1000 in the uid tests) must be able to reach the mountpoints; JUnit makes 0700 dirs.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        this.dir = dir;
+        this.home = new Home(dir.resolve("home"), null);
+        home.ensureLayout();
+        this.sharing = new Sharing(Database.open(home.jdbcUrl()), home);
+    }
+
+    void user(String email) {
+        sharing.users().add(null, email, null, false);
+    }
+
+    void admin(String email) {
+        sharing.users().add(null, email, null, true);
+    }
+
+    FolderAccess folder(String owner, String name) {
+        return sharing.folders().create(owner, name, null, null, UsageMode.GENERAL);
+    }
+
+    /** Invites and accepts at once. */
+    void share(String owner, String folder, String invitee, Permission perm) {
+        accept(invitee, invite(owner, folder, invitee, perm));
+    }
+
+    long invite(String owner, String folder, String invitee, Permission perm) {
+        List<InviteOutcome> out = sharing.invitations().invite(owner, folder, List.of(invitee), perm);
+        if (out.size() != 1 || !out.get(0).invited()) fail("invitation refused: " + out);
+        return out.get(0).invitationId();
+    }
+
+    Invitation accept(String invitee, long id) {
+        return sharing.invitations().accept(invitee, id);
+    }
+
+    String folderId(String email, String name) {
+        return sharing.folders().view(email).stream().filter(f -> f.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError(email + " has no folder " + name)).folderId();
+    }
+
+    Path backing(String email, String name) {
+        return home.folderDir(folderId(email, name));
+    }
+
+    /** A fresh empty mountpoint below the installation dir. */
+    Path mountPoint(String name) throws IOException {
+        Path mp = dir.resolve("mnt").resolve(name);
+        Files.createDirectories(mp);
+        Files.setPosixFilePermissions(dir.resolve("mnt"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        return mp;
+    }
+
+    ViewMount mount(String email, Path mp) {
+        return mount(new MountRequest(email, mp, UID, GID, null, List.of(), 100, 0.5));
+    }
+
+    ViewMount mount(MountRequest req) {
+        synchronized (mountPoints) {
+            mountPoints.add(req.mountPoint());
+        }
+        ViewMount m = ViewMount.mount(sharing, req);
+        synchronized (mounts) {
+            mounts.add(m);
+        }
+        return m;
+    }
+
+    /** Remembers a mountpoint mounted by other means (a subprocess) so close() detaches it. */
+    void track(Path mp) {
+        synchronized (mountPoints) {
+            mountPoints.add(mp);
+        }
+    }
+
+    @Override
+    public void close() {
+        List<ViewMount> ms;
+        synchronized (mounts) {
+            ms = new ArrayList<>(mounts);
+            mounts.clear();
+        }
+        for (ViewMount m : ms) {
+            try {
+                m.close();
+            } catch (RuntimeException e) {
+                System.err.println("closing mount " + m.mountPoint() + ": " + e);
+            }
+        }
+        synchronized (mountPoints) {
+            for (Path mp : mountPoints) forceUnmount(mp);
+        }
+        try {
+            sharing.db().close();
+        } catch (RuntimeException e) {
+            System.err.println("closing database: " + e);
+        }
+    }
+
+    /** The fallback: fusermount -u -z while the kernel still lists the path. */
+    static void forceUnmount(Path mp) {
+        for (int i = 0; i < 3 && MountTable.find(mp).isPresent(); i++) {
+            run(List.of("fusermount", "-u", "-z", mp.toString()), Duration.ofSeconds(10));
+        }
+    }
+
+    /**
+     * Last resort when a test finds threads stuck on a request the daemon never answers: abort
+     * that FUSE connection (fusectl), so the blocked syscalls return and the JVM can still exit.
+     */
+    static void abortConnection(Path mp) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] f = line.split(" ");
+                if (f.length > 4 && Path.of(MountTable.unescape(f[4])).equals(mp.toAbsolutePath().normalize())) {
+                    String minor = f[2].substring(f[2].indexOf(':') + 1);
+                    Path abort = Path.of("/sys/fs/fuse/connections", minor, "abort");
+                    if (Files.exists(abort)) Files.writeString(abort, "1");
+                    else System.err.println("cannot abort the FUSE connection of " + mp + ": fusectl not mounted");
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("cannot abort the FUSE connection of " + mp + ": " + e);
+        }
+    }
+
+    record Result(int exit, String out, String err) {
+    }
+
+    static Result run(List<String> argv, Duration timeout) {
+        try {
+            Path out = Files.createTempFile("sharefs-test", ".out");
+            Path err = Files.createTempFile("sharefs-test", ".err");
+            try {
+                Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly();
+                    p.waitFor(5, TimeUnit.SECONDS);
+                    return new Result(-1, Files.readString(out), Files.readString(err) + " [timed out]");
+                }
+                return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + argv + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted running " + argv);
+        }
+    }
+
+    /** Polls until cond holds, for at most SETTLE; fails with what() otherwise. No timing is asserted. */
+    static void eventually(String what, BooleanSupplier cond) {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        while (true) {
+            if (cond.getAsBoolean()) return;
+            if (System.nanoTime() > deadline) fail("not within " + SETTLE.toSeconds() + " s: " + what);
+            sleep(20);
+        }
+    }
+
+    /** Polls until the supplier gives the expected value; returns the last value seen either way. */
+    static <T> void eventuallyEquals(String what, T expected, Supplier<T> actual) {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        T last;
+        while (true) {
+            last = actual.get();
+            if (java.util.Objects.equals(expected, last)) return;
+            if (System.nanoTime() > deadline) break;
+            sleep(20);
+        }
+        fail("not within " + SETTLE.toSeconds() + " s: " + what + ": expected <" + expected + "> but was <" + last + ">");
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted");
+        }
+    }
+}

@@ -1,0 +1,529 @@
+package sharefs.fs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static sharefs.backing.Flags.O_CREAT;
+import static sharefs.backing.Flags.O_EXCL;
+import static sharefs.backing.Flags.O_RDONLY;
+import static sharefs.backing.Flags.O_RDWR;
+import static sharefs.backing.Flags.O_TRUNC;
+import static sharefs.backing.Flags.O_WRONLY;
+import static sharefs.fs.Px.EACCES;
+import static sharefs.fs.Px.EPERM;
+import static sharefs.fs.Px.EROFS;
+import static sharefs.fs.Px.EXDEV;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import sharefs.sharing.Permission;
+
+/**
+ * Every cell of the DESIGN.md permission table, inside a folder, for each level: four live
+ * mounts (view, edit, edit-delete invitees and the owner) of one folder "tests" (and a second
+ * folder "other" for the cross-folder rows), driven with raw syscalls. Each test works in its
+ * own fresh case directory; every refusal is also checked to have changed nothing in the
+ * backing directories.
+ */
+class PermissionTableTest {
+    enum Level { VIEW, EDIT, EDIT_DELETE, OWNER }
+
+    static final String OWNER = "o@x.io";
+    static final Map<Level, String> USERS = Map.of(Level.VIEW, "v@x.io", Level.EDIT, "e@x.io",
+            Level.EDIT_DELETE, "d@x.io", Level.OWNER, OWNER);
+
+    @TempDir
+    static Path tmp;
+    static Mounts env;
+    static final Map<Level, Path> MNT = new EnumMap<>(Level.class);
+    static Path backTests;
+    static Path backOther;
+    static final AtomicInteger CASES = new AtomicInteger();
+
+    String caseName;
+    Path caseBack;
+    Path caseOtherBack;
+
+    @BeforeAll
+    static void mountAll() throws IOException {
+        env = new Mounts(tmp);
+        env.user(OWNER);
+        env.folder(OWNER, "tests");
+        env.folder(OWNER, "other");
+        for (Level l : List.of(Level.VIEW, Level.EDIT, Level.EDIT_DELETE)) {
+            env.user(USERS.get(l));
+            Permission p = Permission.valueOf(l.name());
+            env.share(OWNER, "tests", USERS.get(l), p);
+            env.share(OWNER, "other", USERS.get(l), p);
+        }
+        backTests = env.backing(OWNER, "tests");
+        backOther = env.backing(OWNER, "other");
+        for (Level l : Level.values()) {
+            Path mp = env.mountPoint(l.name().toLowerCase());
+            env.mount(USERS.get(l), mp);
+            MNT.put(l, mp);
+        }
+    }
+
+    @AfterAll
+    static void unmountAll() {
+        if (env != null) env.close();
+    }
+
+    /** A fresh case: tests/cN/{f (user.k=v), g, sub/, ln -> f} and other/cN/h. */
+    @BeforeEach
+    void newCase() throws IOException {
+        caseName = "c" + CASES.incrementAndGet();
+        caseBack = Files.createDirectory(backTests.resolve(caseName));
+        Files.writeString(caseBack.resolve("f"), "hello\n");
+        Files.setPosixFilePermissions(caseBack.resolve("f"), PosixFilePermissions.fromString("rw-r--r--"));
+        xattrs(caseBack.resolve("f")).write("k", ByteBuffer.wrap("v".getBytes(StandardCharsets.UTF_8)));
+        Files.writeString(caseBack.resolve("g"), "gee\n");
+        Files.createDirectory(caseBack.resolve("sub"));
+        Files.createSymbolicLink(caseBack.resolve("ln"), Path.of("f"));
+        caseOtherBack = Files.createDirectory(backOther.resolve(caseName));
+        Files.writeString(caseOtherBack.resolve("h"), "aitch\n");
+    }
+
+    // --- helpers ------------------------------------------------------------------------------
+
+    private Path m(Level l, String rel) {
+        return MNT.get(l).resolve("tests").resolve(caseName).resolve(rel);
+    }
+
+    private Path other(Level l, String rel) {
+        return MNT.get(l).resolve("other").resolve(caseName).resolve(rel);
+    }
+
+    private static UserDefinedFileAttributeView xattrs(Path p) {
+        return Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
+    }
+
+    private Map<String, String> snapshot() throws IOException {
+        Map<String, String> s = new TreeMap<>();
+        Snap.of(caseBack).forEach((k, v) -> s.put("tests/" + k, v));
+        Snap.of(caseOtherBack).forEach((k, v) -> s.put("other/" + k, v));
+        return s;
+    }
+
+    static int write(Level l) {
+        return l == Level.VIEW ? EROFS : 0;
+    }
+
+    static int delete(Level l) {
+        return l == Level.VIEW ? EROFS : l == Level.EDIT ? EACCES : 0;
+    }
+
+    /**
+     * Runs one syscall as one table cell: asserts its exact errno, and that a refusal left both
+     * backing case directories exactly as they were.
+     */
+    private void cell(Level l, String call, int expected, IntSupplier op) throws IOException {
+        Map<String, String> before = snapshot();
+        int errno = Px.errno(op.getAsInt());
+        assertEquals(Px.name(expected), Px.name(errno), call + " as " + l);
+        if (expected != 0) assertEquals(before, snapshot(), "refused " + call + " as " + l + " changed the backing directory");
+    }
+
+    /** open(2) as a cell: the descriptor of a successful open is closed again. */
+    private static IntSupplier opening(Path p, int flags, int mode) {
+        return () -> {
+            int fd = Px.open(p, flags, mode);
+            if (fd >= 0) Px.close(fd);
+            return fd < 0 ? fd : 0;
+        };
+    }
+
+    /**
+     * A descriptor open for writing on f. For a view share it is the only way to reach write,
+     * ftruncate and fallocate: the share is raised to edit, the file opened, and the share
+     * lowered back to view before the descriptor is used (the DESIGN's downgrade rule).
+     */
+    private int writableFdOpenedBefore(Level l, Path f) {
+        if (l != Level.VIEW) {
+            int fd = Px.open(f, O_RDWR, 0);
+            assertTrue(fd >= 0, "open O_RDWR as " + l + ": " + Px.name(-fd));
+            return fd;
+        }
+        String who = USERS.get(l);
+        env.sharing.shares().set(OWNER, "tests", who, Permission.EDIT);
+        int fd;
+        try {
+            Mounts.eventually("view share raised to edit reaches the mount", () -> Px.access(f, Px.W_OK) == 0);
+            fd = Px.open(f, O_RDWR, 0);
+            assertTrue(fd >= 0, "open O_RDWR while edit: " + Px.name(-fd));
+        } finally {
+            env.sharing.shares().set(OWNER, "tests", who, Permission.VIEW);
+        }
+        Mounts.eventually("share lowered back to view reaches the mount", () -> Px.access(f, Px.W_OK) == -EROFS);
+        return fd;
+    }
+
+    // --- row 1: reads, ok for every level -----------------------------------------------------
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void getattr_ok(Level l) throws IOException {
+        cell(l, "getattr", 0, () -> Px.lstatErrno(m(l, "f")) == 0 ? 0 : -1);
+        long[] st = Px.lstat(m(l, "f"));
+        assertEquals(Px.S_IFREG, st[0] & Px.S_IFMT);
+        assertEquals(6, st[3]);
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void readdir_ok(Level l) throws IOException {
+        int[] err = new int[1];
+        AtomicReference<List<String>> names = new AtomicReference<>();
+        Path dir = MNT.get(l).resolve("tests").resolve(caseName);
+        cell(l, "readdir", 0, () -> {
+            names.set(Px.list(dir, err));
+            return names.get() == null ? -err[0] : 0;
+        });
+        assertEquals(List.of("f", "g", "ln", "sub"), names.get());
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void readlink_ok(Level l) throws IOException {
+        int[] err = new int[1];
+        String[] target = new String[1];
+        cell(l, "readlink", 0, () -> (target[0] = Px.readlink(m(l, "ln"), err)) == null ? -err[0] : 0);
+        assertEquals("f", target[0]);
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void openReadOnly_ok(Level l) throws IOException {
+        cell(l, "open O_RDONLY", 0, opening(m(l, "f"), O_RDONLY, 0));
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void read_ok(Level l) throws IOException {
+        int fd = Px.open(m(l, "f"), O_RDONLY, 0);
+        assertTrue(fd >= 0, "open: " + Px.name(-fd));
+        try {
+            int[] err = new int[1];
+            String[] got = new String[1];
+            cell(l, "read", 0, () -> (got[0] = Px.pread(fd, 100, 0, err)) == null ? -err[0] : 0);
+            assertEquals("hello\n", got[0]);
+        } finally {
+            Px.close(fd);
+        }
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void statfs_ok(Level l) throws IOException {
+        cell(l, "statfs", 0, () -> Px.statfs(m(l, "f")));
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void getxattr_ok(Level l) throws IOException {
+        int[] err = new int[1];
+        String[] v = new String[1];
+        cell(l, "getxattr", 0, () -> (v[0] = Px.getxattr(m(l, "f"), "user.k", err)) == null ? -err[0] : 0);
+        assertEquals("v", v[0]);
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void listxattr_ok(Level l) throws IOException {
+        int[] err = new int[1];
+        AtomicReference<List<String>> names = new AtomicReference<>();
+        cell(l, "listxattr", 0, () -> {
+            names.set(Px.listxattr(m(l, "f"), err));
+            return names.get() == null ? -err[0] : 0;
+        });
+        assertTrue(names.get().contains("user.k"), "listxattr gave " + names.get());
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void accessReadAndSearch_ok(Level l) throws IOException {
+        cell(l, "access(f, R_OK)", 0, () -> Px.access(m(l, "f"), Px.R_OK));
+        cell(l, "access(sub, R_OK|X_OK)", 0, () -> Px.access(m(l, "sub"), Px.R_OK | Px.X_OK));
+    }
+
+    /** Not a table row, but the same rule: asking for write access says EROFS where writing would. */
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void accessWrite_EROFS_view_ok_otherwise(Level l) throws IOException {
+        cell(l, "access(f, W_OK)", write(l), () -> Px.access(m(l, "f"), Px.W_OK));
+    }
+
+    // --- row 2: writes, EROFS for view ----------------------------------------------------------
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void openWriteOnly_EROFS_view_ok_otherwise(Level l) throws IOException {
+        cell(l, "open O_WRONLY", write(l), opening(m(l, "f"), O_WRONLY, 0));
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void openReadWrite_EROFS_view_ok_otherwise(Level l) throws IOException {
+        cell(l, "open O_RDWR", write(l), opening(m(l, "f"), O_RDWR, 0));
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void openReadOnlyWithTrunc_EROFS_view_ok_otherwise(Level l) throws IOException {
+        cell(l, "open O_RDONLY|O_TRUNC", write(l), opening(m(l, "f"), O_RDONLY | O_TRUNC, 0));
+        assertEquals(l == Level.VIEW ? 6 : 0, Files.size(caseBack.resolve("f")));
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void create_EROFS_view_ok_otherwise(Level l) throws IOException {
+        cell(l, "create", write(l), opening(m(l, "n"), O_CREAT | O_EXCL | O_WRONLY, 0644));
+        assertEquals(l != Level.VIEW, Files.isRegularFile(caseBack.resolve("n"), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void write_EROFS_view_ok_otherwise(Level l) throws IOException {
+        int fd = writableFdOpenedBefore(l, m(l, "f"));
+        try {
+            cell(l, "write", write(l), () -> {
+                int n = Px.pwrite(fd, "HELLO", 0);
+                return n < 0 ? n : n == 5 ? 0 : -Px.EIO;
+            });
+        } finally {
+            Px.close(fd);
+        }
+        assertEquals(l == Level.VIEW ? "hello\n" : "HELLO\n", Files.readString(caseBack.resolve("f")));
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void truncate_EROFS_view_ok_otherwise(Level l) throws IOException {
+        cell(l, "truncate", write(l), () -> Px.truncate(m(l, "f"), 2));
+        assertEquals(l == Level.VIEW ? "hello\n" : "he", Files.readString(caseBack.resolve("f")));
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void ftruncate_EROFS_view_ok_otherwise(Level l) throws IOException {
+        int fd = writableFdOpenedBefore(l, m(l, "f"));
+        try {
+            cell(l, "ftruncate", write(l), () -> Px.ftruncate(fd, 2));
+        } finally {
+            Px.close(fd);
+        }
+        assertEquals(l == Level.VIEW ? "hello\n" : "he", Files.readString(caseBack.resolve("f")));
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void fallocate_EROFS_view_ok_otherwise(Level l) throws IOException {
+        int fd = writableFdOpenedBefore(l, m(l, "f"));
+        try {
+            cell(l, "fallocate", write(l), () -> Px.fallocate(fd, 0, 8192));
+        } finally {
+            Px.close(fd);
+        }
+        assertEquals(l == Level.VIEW ? 6 : 8192, Files.size(caseBack.resolve("f")));
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void mkdir_EROFS_view_ok_otherwise(Level l) throws IOException {
+        cell(l, "mkdir", write(l), () -> Px.mkdir(m(l, "nd"), 0755));
+        assertEquals(l != Level.VIEW, Files.isDirectory(caseBack.resolve("nd"), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void mknodFifo_EROFS_view_ok_otherwise(Level l) throws IOException {
+        cell(l, "mknod S_IFIFO", write(l), () -> Px.mknod(m(l, "fifo"), Px.S_IFIFO | 0644, 0));
+        if (l != Level.VIEW) {
+            int mode = (Integer) Files.getAttribute(caseBack.resolve("fifo"), "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            assertEquals(Px.S_IFIFO, mode & Px.S_IFMT);
+        }
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void symlink_EROFS_view_ok_otherwise(Level l) throws IOException {
+        cell(l, "symlink", write(l), () -> Px.symlink("f", m(l, "sl")));
+        if (l != Level.VIEW) assertEquals(Path.of("f"), Files.readSymbolicLink(caseBack.resolve("sl")));
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void linkWithinFolder_EROFS_view_ok_otherwise(Level l) throws IOException {
+        cell(l, "link within the folder", write(l), () -> Px.link(m(l, "f"), m(l, "f2")));
+        if (l != Level.VIEW) {
+            assertEquals(Files.getAttribute(caseBack.resolve("f"), "unix:ino"), Files.getAttribute(caseBack.resolve("f2"), "unix:ino"));
+            assertEquals(2, Files.getAttribute(caseBack.resolve("f"), "unix:nlink"));
+        }
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void utimens_EROFS_view_ok_otherwise(Level l) throws IOException {
+        cell(l, "utimensat", write(l), () -> Px.utimens(m(l, "f"), 1_000_000_000L, 1_000_000_000L));
+        FileTime mtime = Files.getLastModifiedTime(caseBack.resolve("f"), LinkOption.NOFOLLOW_LINKS);
+        assertEquals(l != Level.VIEW, mtime.toMillis() == 1_000_000_000_000L, "mtime " + mtime);
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void chmodPermissionBits_EROFS_view_ok_otherwise(Level l) throws IOException {
+        cell(l, "chmod 0600", write(l), () -> Px.chmod(m(l, "f"), 0600));
+        assertEquals(l == Level.VIEW ? "rw-r--r--" : "rw-------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(caseBack.resolve("f"))));
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void setxattrUser_EROFS_view_ok_otherwise(Level l) throws IOException {
+        cell(l, "setxattr user.new", write(l), () -> Px.setxattr(m(l, "f"), "user.new", "v2"));
+        assertEquals(l != Level.VIEW, xattrs(caseBack.resolve("f")).list().contains("new"));
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void removexattrUser_EROFS_view_ok_otherwise(Level l) throws IOException {
+        cell(l, "removexattr user.k", write(l), () -> Px.removexattr(m(l, "f"), "user.k"));
+        assertEquals(l == Level.VIEW, xattrs(caseBack.resolve("f")).list().contains("k"));
+    }
+
+    /** Beyond the table: trusted.* carries privilege; read-only first for view, refused for everyone else. */
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void setxattrTrusted_EROFS_view_EPERM_otherwise(Level l) throws IOException {
+        cell(l, "setxattr trusted.x", l == Level.VIEW ? EROFS : EPERM, () -> Px.setxattr(m(l, "f"), "trusted.x", "1"));
+        int[] err = new int[1];
+        assertEquals(null, Px.getxattr(caseBack.resolve("f"), "trusted.x", err), "trusted.x reached the backing file");
+    }
+
+    // --- row 3: deletes, EROFS view / EACCES edit / ok ------------------------------------------
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void unlink_EROFS_view_EACCES_edit_ok_otherwise(Level l) throws IOException {
+        cell(l, "unlink", delete(l), () -> Px.unlink(m(l, "f")));
+        assertEquals(delete(l) != 0, Files.exists(caseBack.resolve("f"), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void rmdir_EROFS_view_EACCES_edit_ok_otherwise(Level l) throws IOException {
+        cell(l, "rmdir", delete(l), () -> Px.rmdir(m(l, "sub")));
+        assertEquals(delete(l) != 0, Files.exists(caseBack.resolve("sub"), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    // --- rows 4-5: rename -----------------------------------------------------------------------
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void renameOntoNewName_EROFS_view_ok_otherwise(Level l) throws IOException {
+        cell(l, "rename onto a new name", write(l), () -> Px.rename(m(l, "f"), m(l, "fnew")));
+        if (l != Level.VIEW) {
+            assertFalse(Files.exists(caseBack.resolve("f"), LinkOption.NOFOLLOW_LINKS));
+            assertEquals("hello\n", Files.readString(caseBack.resolve("fnew")));
+        }
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void renameOntoExistingEntry_EROFS_view_EACCES_edit_ok_otherwise(Level l) throws IOException {
+        cell(l, "rename onto an existing entry", delete(l), () -> Px.rename(m(l, "f"), m(l, "g")));
+        assertEquals(delete(l) == 0 ? "hello\n" : "gee\n", Files.readString(caseBack.resolve("g")));
+        assertEquals(delete(l) != 0, Files.exists(caseBack.resolve("f"), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /**
+     * Beyond the table: renameat2(RENAME_EXCHANGE) would let an edit user replace an entry without
+     * the delete right. libfuse 2 speaks no RENAME2, so the kernel refuses it (EINVAL) for everyone.
+     */
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void renameExchange_EINVAL_neverSwaps(Level l) throws IOException {
+        cell(l, "renameat2 RENAME_EXCHANGE", Px.EINVAL, () -> Px.rename(m(l, "f"), m(l, "g"), sharefs.backing.Flags.RENAME_EXCHANGE));
+        assertEquals("hello\n", Files.readString(caseBack.resolve("f")));
+    }
+
+    // --- row 6: between two folders, EXDEV for everyone -----------------------------------------
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void renameBetweenFolders_EXDEV(Level l) throws IOException {
+        cell(l, "rename into another folder (new name)", EXDEV, () -> Px.rename(m(l, "f"), other(l, "f")));
+        cell(l, "rename into another folder (existing name)", EXDEV, () -> Px.rename(m(l, "f"), other(l, "h")));
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void linkBetweenFolders_EXDEV(Level l) throws IOException {
+        cell(l, "link into another folder", EXDEV, () -> Px.link(m(l, "f"), other(l, "f")));
+    }
+
+    // --- row 7: chown, setuid/setgid bits, device nodes: EPERM for everyone ---------------------
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void chownToAnotherUid_EPERM(Level l) throws IOException {
+        cell(l, "chown 1234:-1", EPERM, () -> Px.chown(m(l, "f"), 1234, -1));
+        cell(l, "chown -1:1234", EPERM, () -> Px.chown(m(l, "f"), -1, 1234));
+        cell(l, "chown 0:0", EPERM, () -> Px.chown(m(l, "f"), 0, 0));
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void chmodSetuid_EPERM(Level l) throws IOException {
+        cell(l, "chmod 04755", EPERM, () -> Px.chmod(m(l, "f"), 04755));
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void chmodSetgid_EPERM(Level l) throws IOException {
+        cell(l, "chmod 02755 (file)", EPERM, () -> Px.chmod(m(l, "f"), 02755));
+        cell(l, "chmod 02755 (dir)", EPERM, () -> Px.chmod(m(l, "sub"), 02755));
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void mknodCharDevice_EPERM(Level l) throws IOException {
+        // makedev(1, 3) is /dev/null.
+        cell(l, "mknod S_IFCHR 1:3", EPERM, () -> Px.mknod(m(l, "null"), Px.S_IFCHR | 0666, (1 << 8) | 3));
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void mknodBlockDevice_EPERM(Level l) throws IOException {
+        cell(l, "mknod S_IFBLK 7:0", EPERM, () -> Px.mknod(m(l, "blk"), 060000 | 0666, 7 << 8));
+    }
+
+    /** A file created with setuid/setgid asked for: the bits row applies, whatever the level. */
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void createWithSetuidMode_EPERM(Level l) throws IOException {
+        cell(l, "create mode 04755", EPERM, opening(m(l, "suid"), O_CREAT | O_EXCL | O_WRONLY, 04755));
+        assertFalse(Files.exists(caseBack.resolve("suid"), LinkOption.NOFOLLOW_LINKS));
+    }
+}
