@@ -1,0 +1,465 @@
+package sharefs.faults;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.h2.tools.Server;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import sharefs.access.GrantSource;
+import sharefs.access.LiveView;
+import sharefs.access.MountScope;
+import sharefs.access.View;
+import sharefs.fs.MountTable;
+import sharefs.sharing.FolderAccess;
+import sharefs.sharing.Permission;
+import sharefs.sharing.UsageMode;
+import sharefs.store.Database;
+
+/** Part 4: kill -9 of daemon and CLI, the database going away, a full disk, umount while busy. */
+class FaultsTest {
+    static final String OWNER = "owner@x.io", BOB = "bob@x.io";
+
+    @TempDir
+    Path tmp;
+
+    // ---- kill -9 of the mount daemon ----------------------------------------------------------
+
+    @Test
+    @Timeout(120)
+    void killedDaemonKeepsFsyncedFilesAndTheMountpointRecovers() throws Exception {
+        try (Install in = new Install(tmp)) {
+            in.sharing.users().add(null, OWNER, null, false);
+            String id = in.sharing.folders().create(OWNER, "data", null, null, UsageMode.GENERAL).folderId();
+            Path mp = in.mountPoint("view");
+            in.mount(OWNER, mp);
+            int n = 40;
+            List<byte[]> contents = new ArrayList<>();
+            Random rnd = new Random(1);
+            for (int i = 0; i < n; i++) {
+                byte[] b = new byte[1 + rnd.nextInt(200_000)];
+                rnd.nextBytes(b);
+                contents.add(b);
+                try (FileOutputStream o = new FileOutputStream(mp.resolve("data").resolve("f" + i).toFile())) {
+                    o.write(b);
+                    o.getFD().sync();
+                }
+            }
+            // A writer keeps going (unsynced) while the daemon is killed.
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread writer = new Thread(() -> {
+                for (int i = 0; !stop.get(); i++) {
+                    try (FileOutputStream o = new FileOutputStream(mp.resolve("data").resolve("unsynced" + i).toFile())) {
+                        o.write(new byte[64 * 1024]);
+                    } catch (IOException e) {
+                        return; // ENOTCONN once the daemon is gone
+                    }
+                }
+            });
+            writer.setDaemon(true);
+            writer.start();
+            Install.sleep(300);
+            long pid = in.daemonPid(mp);
+            Install.kill9(pid);
+            assertTrue(Install.waitGone(pid, 10_000), "daemon survived kill -9");
+            stop.set(true);
+            writer.join(10_000);
+            assertFalse(writer.isAlive(), "a writer hung on the dead mount");
+
+            Path backing = in.home.folderDir(id);
+            for (int i = 0; i < n; i++) assertArrayEquals(contents.get(i), Files.readAllBytes(backing.resolve("f" + i)), "f" + i);
+
+            // The same path mounts again without manual cleanup (auto_unmount, or Preflight's stale recovery).
+            in.mount(OWNER, mp);
+            assertTrue(MountTable.find(mp).isPresent());
+            for (int i = 0; i < n; i++) assertArrayEquals(contents.get(i), Files.readAllBytes(mp.resolve("data").resolve("f" + i)));
+            Files.writeString(mp.resolve("data").resolve("after"), "ok");
+            assertEquals("ok", Files.readString(backing.resolve("after")));
+            System.out.printf("[faults] kill -9 daemon: %d fsynced files intact, remount recovered%n", n);
+        }
+    }
+
+    // ---- kill -9 of the CLI in the middle of a change -----------------------------------------
+
+    @Test
+    @Timeout(180)
+    void killedCliLeavesTheDatabaseConsistent() throws Exception {
+        killCliLoop(12_000, 2);
+    }
+
+    @Test
+    @Tag("long")
+    @Timeout(900)
+    void killedCliLong() throws Exception {
+        killCliLoop(180_000, 3);
+    }
+
+    void killCliLoop(long millis, int parallel) throws Exception {
+        List<String> users = List.of(OWNER, BOB, "carol@x.io");
+        List<String> names = List.of("a", "b", "c");
+        try (Install in = new Install(tmp)) {
+            for (String u : users) in.sharing.users().add(null, u, null, false);
+            for (String n : names) in.sharing.folders().create(OWNER, n, null, null, UsageMode.GENERAL);
+            in.sharing.folders().create(BOB, "a", null, null, UsageMode.GENERAL);
+            // The CLIs open the H2 file themselves (the first one serves the others): a kill -9 can hit
+            // the process that holds the file, not only a client of this JVM.
+            in.closeDb();
+            long end = System.currentTimeMillis() + millis;
+            AtomicReference<Throwable> crash = new AtomicReference<>();
+            long[] counts = new long[3]; // spawned, killed while running, finished
+            List<Thread> workers = new ArrayList<>();
+            for (int w = 0; w < parallel; w++) {
+                long seed = w;
+                Thread t = new Thread(() -> {
+                    Random rnd = new Random(seed);
+                    try {
+                        while (System.currentTimeMillis() < end) {
+                            Process p = new ProcessBuilder(in.cliProcess(randomCommand(rnd, users, names)))
+                                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                            synchronized (counts) {
+                                counts[0]++;
+                            }
+                            if (p.waitFor(300 + rnd.nextInt(7000), TimeUnit.MILLISECONDS)) {
+                                synchronized (counts) {
+                                    counts[2]++;
+                                }
+                            } else {
+                                p.destroyForcibly();
+                                p.waitFor(10, TimeUnit.SECONDS);
+                                synchronized (counts) {
+                                    counts[1]++;
+                                }
+                            }
+                        }
+                    } catch (Throwable e) {
+                        crash.set(e);
+                    }
+                });
+                t.start();
+                workers.add(t);
+            }
+            for (Thread t : workers) t.join(millis + 60_000);
+            assertNull(crash.get());
+            for (long pid : in.pids()) Install.kill9(pid);
+
+            // A new CLI call works (it must take over a lock file left by a killed process).
+            Process p = new ProcessBuilder(in.cliProcess("--as", OWNER, "folder", "list")).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "CLI hung after the kills");
+            assertEquals(0, p.exitValue(), out);
+            Install.Result r = in.cli("--as", OWNER, "folder", "create", "after-kills");
+            assertEquals(0, r.rc(), r.err());
+
+            in.openDb();
+            checkConsistent(in);
+            System.out.printf("[faults] kill -9 CLI: %d CLI processes, %d killed mid-run, %d finished; database consistent%n",
+                    counts[0], counts[1], counts[2]);
+        }
+    }
+
+    static String[] randomCommand(Random rnd, List<String> users, List<String> names) {
+        String u = users.get(rnd.nextInt(users.size()));
+        String other = users.get(rnd.nextInt(users.size()));
+        String f = names.get(rnd.nextInt(names.size()));
+        String g = names.get(rnd.nextInt(names.size()));
+        String perm = List.of("view", "edit", "edit-delete").get(rnd.nextInt(3));
+        return switch (rnd.nextInt(9)) {
+            case 0 -> new String[] {"--as", u, "share", "invite", f, "--to", other, "--perm", perm};
+            case 1 -> new String[] {"--as", u, "invitation", "accept", String.valueOf(1 + rnd.nextInt(20))};
+            case 2 -> new String[] {"--as", u, "invitation", "reject", String.valueOf(1 + rnd.nextInt(20))};
+            case 3 -> new String[] {"--as", u, "share", "set", f, other, "--perm", perm};
+            case 4 -> new String[] {"--as", u, "share", "revoke", f, other};
+            case 5 -> new String[] {"--as", u, "folder", "rename", f, g};
+            case 6 -> new String[] {"--as", u, "folder", "delete", f};
+            case 7 -> new String[] {"--as", u, "folder", "restore", f};
+            default -> new String[] {"--as", u, "folder", "create", f};
+        };
+    }
+
+    /** The invariants a crash must not break, checked on the tables themselves. */
+    static void checkConsistent(Install in) {
+        Database db = in.sharing.db();
+        db.read(c -> {
+            try (var st = c.createStatement()) {
+                assertEmpty(st, "SELECT user_id, name FROM view_entries GROUP BY user_id, name HAVING COUNT(*) > 1", "two folders of one name");
+                assertEmpty(st, "SELECT id FROM invitations WHERE state NOT IN ('pending','accepted','rejected','canceled')", "bad invitation state");
+                assertEmpty(st, "SELECT i.id FROM invitations i JOIN folders f ON f.id = i.folder_id WHERE i.state = 'pending' AND f.state <> 'active'",
+                        "pending invitation to an inactive folder");
+                assertEmpty(st, "SELECT i.id FROM invitations i WHERE i.state <> 'pending' AND i.decided_at IS NULL", "decided invitation without a time");
+                assertEmpty(st, "SELECT s.folder_id FROM shares s JOIN folders f ON f.id = s.folder_id WHERE f.state <> 'active'", "share of an inactive folder");
+                assertEmpty(st, "SELECT v.folder_id FROM view_entries v JOIN folders f ON f.id = v.folder_id WHERE f.state <> 'active'", "view of an inactive folder");
+                assertEmpty(st, "SELECT f.id FROM folders f WHERE f.state = 'active' AND f.owner_user_id IS NOT NULL AND NOT EXISTS"
+                        + " (SELECT 1 FROM view_entries v WHERE v.folder_id = f.id AND v.user_id = f.owner_user_id)", "owner does not see own folder");
+                assertEmpty(st, "SELECT s.folder_id FROM shares s WHERE NOT EXISTS"
+                        + " (SELECT 1 FROM view_entries v WHERE v.folder_id = s.folder_id AND v.user_id = s.user_id)", "share without a view entry");
+                assertEmpty(st, "SELECT v.folder_id FROM view_entries v JOIN folders f ON f.id = v.folder_id WHERE f.owner_user_id <> v.user_id"
+                        + " AND NOT EXISTS (SELECT 1 FROM shares s WHERE s.folder_id = v.folder_id AND s.user_id = v.user_id)", "view entry without a share");
+                assertEmpty(st, "SELECT v.folder_id FROM view_entries v JOIN folders f ON f.id = v.folder_id WHERE v.name <> f.name", "view name differs from folder name");
+                try (var rs = st.executeQuery("SELECT id, state FROM folders")) {
+                    while (rs.next()) {
+                        String id = rs.getString(1), state = rs.getString(2);
+                        if (state.equals("active")) assertTrue(Files.isDirectory(in.home.folderDir(id)), "active folder without bytes: " + id);
+                        if (state.equals("trashed")) assertTrue(Files.isDirectory(in.home.trashedFolderDir(id)), "trashed folder not in trash: " + id);
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    static void assertEmpty(java.sql.Statement st, String sql, String what) throws java.sql.SQLException {
+        try (var rs = st.executeQuery(sql)) {
+            assertFalse(rs.next(), what + ": " + sql);
+        }
+    }
+
+    // ---- the database unreachable -------------------------------------------------------------
+
+    /** A grant source that can be switched off (throws, as an unreachable database does). */
+    static final class FlakySource implements GrantSource {
+        volatile boolean down;
+        volatile long counter = 1;
+        volatile List<FolderAccess> folders;
+        long calls;
+
+        FlakySource(List<FolderAccess> folders) {
+            this.folders = folders;
+        }
+
+        @Override
+        public long changeCounter() {
+            calls++;
+            if (down) throw new IllegalStateException("database unreachable (test)");
+            return counter;
+        }
+
+        @Override
+        public List<FolderAccess> folders() {
+            if (down) throw new IllegalStateException("database unreachable (test)");
+            return folders;
+        }
+    }
+
+    static FolderAccess fa(String id, String name, Permission p) {
+        return new FolderAccess(id, name, "owner@x.io", false, p, UsageMode.GENERAL);
+    }
+
+    @Test
+    @Timeout(30)
+    void liveViewKeepsTheLastSnapshotWhileTheSourceFailsAndRecovers() {
+        FlakySource src = new FlakySource(List.of(fa("1", "ro", Permission.VIEW), fa("2", "rw", Permission.EDIT)));
+        try (LiveView v = new LiveView(src, MountScope.ALL, id -> tmp.resolve(id))) {
+            v.load();
+            v.start(10);
+            View before = v.current();
+            // Down; meanwhile the "real" state widens ro and adds a folder: none of that may show.
+            src.down = true;
+            src.folders = List.of(fa("1", "ro", Permission.EDIT_DELETE), fa("2", "rw", Permission.EDIT), fa("3", "new", Permission.EDIT));
+            src.counter = 2;
+            Install.sleep(300);
+            assertFalse(v.healthy(), "a failing source must show as unhealthy");
+            assertSame(before, v.current(), "the snapshot must stay as it was");
+            assertFalse(v.current().get("ro").mayWrite());
+            assertNull(v.current().get("new"));
+            v.refreshNow(); // a refresh during the outage keeps the snapshot too
+            assertSame(before, v.current());
+            // Back: the change made meanwhile is picked up, and a narrowing after it as well.
+            src.down = false;
+            long end = System.currentTimeMillis() + 5000;
+            while (v.current().version() != 2 && System.currentTimeMillis() < end) Install.sleep(10);
+            assertEquals(2, v.current().version());
+            assertTrue(v.healthy());
+            assertTrue(v.current().get("ro").mayDelete());
+            src.folders = List.of(fa("2", "rw", Permission.VIEW));
+            src.counter = 3;
+            end = System.currentTimeMillis() + 5000;
+            while (v.current().version() != 3 && System.currentTimeMillis() < end) Install.sleep(10);
+            assertNull(v.current().get("ro"));
+            assertFalse(v.current().get("rw").mayWrite());
+        }
+    }
+
+    @Test
+    @Timeout(150)
+    void realMountSurvivesTheDatabaseServerStoppingAndPicksUpChangesWhenItReturns() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path base = Files.createDirectories(tmp.resolve("h2"));
+        String[] serverArgs = {"-tcp", "-tcpPort", String.valueOf(port), "-baseDir", base.toString(), "-ifNotExists"};
+        Server server = Server.createTcpServer(serverArgs).start();
+        String url = "jdbc:h2:tcp://127.0.0.1:" + port + "/sharefs;LOCK_TIMEOUT=10000";
+        int outages = 0;
+        try (Install in = new Install(tmp, url)) {
+            in.sharing.users().add(null, OWNER, null, false);
+            in.sharing.users().add(null, BOB, null, false);
+            in.sharing.folders().create(OWNER, "docs", null, null, UsageMode.GENERAL);
+            in.sharing.folders().create(OWNER, "pub", null, null, UsageMode.GENERAL);
+            long inv = in.sharing.invitations().invite(OWNER, "pub", List.of(BOB), Permission.VIEW).get(0).invitationId();
+            in.sharing.invitations().accept(BOB, inv);
+            Path mp = in.mountPoint("bob");
+            in.mount(BOB, mp);
+            Files.writeString(in.home.folderDir(in.sharing.folders().view(OWNER).stream()
+                    .filter(f -> f.name().equals("pub")).findFirst().get().folderId()).resolve("readme"), "hello");
+            in.closeDb();
+
+            Permission bobs = Permission.VIEW;
+            for (int round = 0; round < 2; round++) {
+                server.stop();
+                outages++;
+                Install.sleep(1500);
+                // Still serving the snapshot: reads work, writes exactly as the last permission says.
+                assertEquals(List.of("pub"), list(mp));
+                assertEquals("hello", Files.readString(mp.resolve("pub").resolve("readme")));
+                Path x = mp.resolve("pub").resolve("x" + round);
+                if (bobs == Permission.VIEW) {
+                    IOException e = assertThrows(IOException.class, () -> Files.writeString(x, "no"));
+                    assertTrue(String.valueOf(e.getMessage()).contains("Read-only"), e.toString());
+                } else {
+                    Files.writeString(x, "yes");
+                    IOException e = assertThrows(IOException.class, () -> Files.delete(x)); // edit: no delete
+                    assertTrue(String.valueOf(e.getMessage()).contains("Permission denied") || e instanceof java.nio.file.AccessDeniedException, e.toString());
+                }
+                assertThrows(IOException.class, () -> Files.createDirectory(mp.resolve("not-at-root")));
+                assertTrue(ProcessHandle.of(in.daemonPid(mp)).get().isAlive());
+                String logs = in.daemonLogs();
+                assertTrue(logs.contains("cannot read the database"), "the outage must be logged:\n" + logs);
+
+                server = Server.createTcpServer(serverArgs).start();
+                in.openDb();
+                // A change made after the database returns reaches the mount.
+                Permission p = round == 0 ? Permission.EDIT : Permission.VIEW;
+                bobs = p;
+                in.sharing.shares().set(OWNER, "pub", BOB, p);
+                in.sharing.folders().rename(OWNER, "pub", "pub" + round);
+                in.closeDb();
+                Path renamed = mp.resolve("pub" + round);
+                long end = System.currentTimeMillis() + 15_000;
+                while (!Files.exists(renamed) && System.currentTimeMillis() < end) Install.sleep(100);
+                assertTrue(Files.exists(renamed), "the mount never saw the change after the database returned:\n" + in.daemonLogs());
+                if (p == Permission.EDIT) {
+                    Files.writeString(renamed.resolve("w" + round), "yes");
+                } else {
+                    String w = "w" + round;
+                    assertThrows(IOException.class, () -> Files.writeString(renamed.resolve(w), "no"));
+                }
+                assertTrue(in.daemonLogs().contains("database reachable again"), in.daemonLogs());
+                in.openDb();
+                in.sharing.folders().rename(OWNER, "pub" + round, "pub");
+                in.closeDb();
+                end = System.currentTimeMillis() + 15_000;
+                while (!Files.exists(mp.resolve("pub")) && System.currentTimeMillis() < end) Install.sleep(100);
+            }
+            in.openDb();
+            System.out.printf("[faults] database outages: %d injected, %d recovered by the live mount%n", outages, outages);
+        } finally {
+            server.stop();
+        }
+    }
+
+    static List<String> list(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    // ---- disk full ----------------------------------------------------------------------------
+
+    @Test
+    @Timeout(120)
+    void fullDiskGivesEnospcAndTheDaemonAndDatabaseSurvive() throws Exception {
+        Path storage = tmp.resolve("home").resolve("storage");
+        Files.createDirectories(storage);
+        Install.Result m = Install.run(30, "mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", storage.toString());
+        assertEquals(0, m.rc(), m.out());
+        try (Install in = new Install(tmp)) {
+            in.sharing.users().add(null, OWNER, null, false);
+            in.sharing.folders().create(OWNER, "big", null, null, UsageMode.GENERAL);
+            in.sharing.folders().create(OWNER, "small", null, null, UsageMode.GENERAL);
+            Path mp = in.mountPoint("view");
+            in.mount(OWNER, mp);
+            Path f = mp.resolve("big").resolve("fill");
+            IOException full = null;
+            long written = 0;
+            byte[] chunk = new byte[256 * 1024];
+            try (FileOutputStream o = new FileOutputStream(f.toFile())) {
+                for (int i = 0; i < 200; i++) {
+                    o.write(chunk);
+                    written += chunk.length;
+                }
+            } catch (IOException e) {
+                full = e;
+            }
+            assertTrue(full != null, "wrote " + written + " bytes into 8 MB without an error");
+            assertTrue(String.valueOf(full.getMessage()).contains("No space left on device"), full.toString());
+            assertTrue(ProcessHandle.of(in.daemonPid(mp)).get().isAlive(), "daemon died on ENOSPC");
+            assertEquals(List.of("big", "small"), list(mp));
+            assertEquals(List.of("big", "small"), in.sharing.folders().view(OWNER).stream().map(FolderAccess::name).sorted().toList());
+            // A CLI change still works (the database is not on the full filesystem) and reaches the mount.
+            assertEquals(0, in.cli("--as", OWNER, "folder", "rename", "small", "tiny").rc());
+            long end = System.currentTimeMillis() + 10_000;
+            while (!Files.exists(mp.resolve("tiny")) && System.currentTimeMillis() < end) Install.sleep(50);
+            assertTrue(Files.exists(mp.resolve("tiny")));
+            Files.delete(f);
+            Files.writeString(mp.resolve("tiny").resolve("ok"), "space again");
+            assertEquals("space again", Files.readString(mp.resolve("tiny").resolve("ok")));
+            System.out.printf("[faults] disk full: ENOSPC after %d bytes, daemon up, database intact%n", written);
+        } finally {
+            Install.run(30, "umount", "-l", storage.toString());
+        }
+    }
+
+    // ---- unmount while files are open ---------------------------------------------------------
+
+    @Test
+    @Timeout(90)
+    void umountWithOpenFilesIsRefusedUnlessForced() throws Exception {
+        try (Install in = new Install(tmp)) {
+            in.sharing.users().add(null, OWNER, null, false);
+            in.sharing.folders().create(OWNER, "docs", null, null, UsageMode.GENERAL);
+            Path mp = in.mountPoint("view");
+            in.mount(OWNER, mp);
+            Files.writeString(mp.resolve("docs").resolve("open.txt"), "busy");
+            long pid = in.daemonPid(mp);
+            try (InputStream open = new FileInputStream(mp.resolve("docs").resolve("open.txt").toFile())) {
+                Install.Result r = in.cli("umount", mp.toString());
+                assertEquals(1, r.rc(), r.out() + r.err());
+                assertTrue(r.err().contains("files are open") || r.err().contains("busy"), r.err());
+                assertEquals(1, r.err().strip().lines().count(), r.err());
+                assertTrue(MountTable.find(mp).isPresent(), "a refused umount must leave the mount");
+                assertEquals('b', open.read());
+                Install.Result forced = in.cli("umount", "--force", mp.toString());
+                assertEquals(0, forced.rc(), forced.err());
+                assertFalse(MountTable.find(mp).isPresent());
+            }
+            assertTrue(Install.waitGone(pid, 15_000), "daemon did not exit after the forced unmount and the last close");
+            // And the path mounts again.
+            in.mount(OWNER, mp);
+            assertEquals("busy", Files.readString(mp.resolve("docs").resolve("open.txt")));
+        }
+    }
+}
