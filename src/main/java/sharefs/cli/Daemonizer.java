@@ -53,9 +53,15 @@ final class Daemonizer {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the mount daemon: " + e.getMessage());
         }
-        String line;
+        String line = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            line = r.readLine();
+            // The JVM itself may print first (e.g. a flight recording's banner): wait for our line.
+            for (String l = r.readLine(); l != null; l = r.readLine()) {
+                if (l.startsWith(READY)) {
+                    line = l;
+                    break;
+                }
+            }
         } catch (IOException e) {
             line = null;
         }
