@@ -26,7 +26,9 @@ final class DirReader {
                 if (!isDotOrDotDot(buf, off + NAME, end)) {
                     // Names that are not valid UTF-8 come out with U+FFFD; the fs layer speaks String.
                     String name = new String(buf, off + NAME, end - off - NAME, StandardCharsets.UTF_8);
-                    if (!consumer.accept(name, type)) return 0;
+                    long ino = 0;
+                    for (int i = 7; i >= 0; i--) ino = (ino << 8) | (buf[off + i] & 0xff);
+                    if (!consumer.accept(name, type, ino)) return 0;
                 }
                 off += reclen;
             }

@@ -41,6 +41,11 @@ public final class FolderRoot implements AutoCloseable {
     public interface DirConsumer {
         /** return false to stop early */
         boolean accept(String name, int dType);
+
+        /** With the entry's inode number too, for callers that pass it on (FUSE readdir with use_ino). */
+        default boolean accept(String name, int dType, long ino) {
+            return accept(name, dType);
+        }
     }
 
     /** An operation on the last component, given its (already safely opened) parent. */

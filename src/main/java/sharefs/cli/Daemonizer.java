@@ -24,7 +24,7 @@ final class Daemonizer {
     }
 
     int spawn(MountCommand cmd, Path mp, long uid, long gid) {
-        cmd.precheck(ctx, mp);
+        cmd.precheck(mp);
         Path logs = ctx.home().logs();
         Path log;
         try {
@@ -37,6 +37,7 @@ final class Daemonizer {
         argv.add("setsid");
         argv.add(ProcessHandle.current().info().command().orElse("java"));
         argv.addAll(jvmOptions());
+        argv.addAll(classDataSharing());
         // For operators and profiling (e.g. -XX:StartFlightRecording=...): appended, so they win.
         String extra = System.getenv("SHAREFS_DAEMON_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) argv.addAll(List.of(extra.trim().split("\\s+")));
@@ -76,6 +77,26 @@ final class Daemonizer {
         }
         ctx.err("sharefs: mount failed: " + lastError(log));
         return Main.REFUSED;
+    }
+
+    /**
+     * A class-data-sharing archive of the daemon's classes, made by the first daemon when it exits
+     * and mapped by every later one: it cuts the JVM's start, most of a mount's time.
+     */
+    private List<String> classDataSharing() {
+        try {
+            Path jar = Path.of(System.getProperty("java.class.path").split(File.pathSeparator)[0]);
+            if (!Files.isRegularFile(jar)) return List.of();
+            Path dir = ctx.home().dir().resolve("cache");
+            Files.createDirectories(dir);
+            String key = Integer.toHexString((jar.toAbsolutePath() + ":" + Files.size(jar) + ":"
+                    + Files.getLastModifiedTime(jar).toMillis() + ":" + Runtime.version()).hashCode());
+            Path jsa = dir.resolve("daemon-" + key + ".jsa");
+            if (Files.isRegularFile(jsa)) return List.of("-XX:SharedArchiveFile=" + jsa, "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+            return List.of("-XX:ArchiveClassesAtExit=" + jsa, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
     }
 
     /** A daemon JVM: small fixed heap (the default sizing reaches gigabytes), UTF-8 names. */

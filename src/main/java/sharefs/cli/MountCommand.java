@@ -73,9 +73,12 @@ final class MountCommand extends Leaf {
         return a;
     }
 
-    /** Refusals the parent can give at once, before starting a daemon. */
-    void precheck(Context ctx, Path mp) {
-        ctx.sharing().users().get(user);
+    /**
+     * Refusals the parent can give at once, before starting a daemon. The database is left to the
+     * daemon (an unknown user is its first refusal, relayed by the parent): opening it here too
+     * would cost every mount a second open and an AUTO_SERVER hand-over.
+     */
+    void precheck(Path mp) {
         Preflight.check(mp);
     }
 }

@@ -73,6 +73,11 @@ public class ReadOnlyFs extends FuseStubFS {
         }
     }
 
+    /** The callback table libfuse is given; shared with the loop that mounts it. */
+    final ru.serce.jnrfuse.struct.FuseOperations operations() {
+        return fuseOperations;
+    }
+
     @Override
     protected String getFSName() {
         return "sharefs";
@@ -209,7 +214,24 @@ public class ReadOnlyFs extends FuseStubFS {
             if (r == null) return -Errs.EIO;
             filler.apply(buf, ".", null, 0);
             filler.apply(buf, "..", null, 0);
-            return r.list(p.rel(), (name, type) -> filler.apply(buf, name, null, 0) == 0);
+            // Giving the kernel each entry's type spares `find` and friends a lookup per entry.
+            jnr.ffi.Pointer mem = jnr.ffi.Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), 256, true);
+            FileStat entry = FileStat.of(mem);
+            return r.list(p.rel(), new FolderRoot.DirConsumer() {
+                @Override
+                public boolean accept(String name, int type) {
+                    return filler.apply(buf, name, null, 0) == 0;
+                }
+
+                @Override
+                public boolean accept(String name, int type, long ino) {
+                    // An entry with inode 0 is skipped by readers, so only typed, numbered entries go with a stat.
+                    if (type == 0 || ino == 0) return accept(name, type);
+                    entry.st_mode.set(type << 12);
+                    entry.st_ino.set(ino);
+                    return filler.apply(buf, name, entry, 0) == 0;
+                }
+            });
         } catch (Throwable t) {
             return Errs.fail("readdir", path, t);
         }
@@ -343,12 +365,37 @@ public class ReadOnlyFs extends FuseStubFS {
             if (p.isRoot()) return -Errs.ENODATA;
             Grant g = grant(p);
             if (g == null) return -Errs.ENOENT;
+            // Capabilities, security labels and ACLs of backing files grant nothing in a view (the
+            // daemon enforces the table and owner bits), so they are not shown. The kernel asks for
+            // security.capability before the first write of every open file: answer from memory.
+            if (hiddenXattr(name)) return -Errs.ENODATA;
             FolderRoot r = roots.of(g);
             if (r == null) return -Errs.EIO;
             return r.getxattr(p.rel(), name, value, size);
         } catch (Throwable t) {
             return Errs.fail("getxattr", path, t);
         }
+    }
+
+    /** Drops the hidden names from a NUL-separated xattr name list in place; returns the new length. */
+    static int withoutHidden(Pointer list, int n) {
+        byte[] all = new byte[n];
+        list.get(0, all, 0, n);
+        java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream(n);
+        int start = 0;
+        for (int i = 0; i < n; i++) {
+            if (all[i] != 0) continue;
+            String name = new String(all, start, i - start, java.nio.charset.StandardCharsets.UTF_8);
+            if (!hiddenXattr(name)) kept.write(all, start, i - start + 1);
+            start = i + 1;
+        }
+        byte[] out = kept.toByteArray();
+        list.put(0, out, 0, out.length);
+        return out.length;
+    }
+
+    static boolean hiddenXattr(String name) {
+        return name.startsWith("security.") || name.startsWith("system.posix_acl_");
     }
 
     @Override
@@ -362,7 +409,8 @@ public class ReadOnlyFs extends FuseStubFS {
             if (g == null) return -Errs.ENOENT;
             FolderRoot r = roots.of(g);
             if (r == null) return -Errs.EIO;
-            return r.listxattr(p.rel(), list, size);
+            int n = r.listxattr(p.rel(), list, size);
+            return n <= 0 || size == 0 ? n : withoutHidden(list, n);
         } catch (Throwable t) {
             return Errs.fail("listxattr", path, t);
         }

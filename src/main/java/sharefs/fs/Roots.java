@@ -24,11 +24,19 @@ final class Roots implements AutoCloseable {
     private static final long GRACE_SECONDS = 30;
 
     private final Map<String, FolderRoot> byFolderId = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService closer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sharefs-root-closer");
-        t.setDaemon(true);
-        return t;
-    });
+    private ScheduledExecutorService closer;
+
+    /** Started on first need: most mounts never retire a root. */
+    private synchronized ScheduledExecutorService closer() {
+        if (closer == null) {
+            closer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "sharefs-root-closer");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return closer;
+    }
 
     /** The root of a folder in the view, opened on first use; null if its directory cannot be opened. */
     FolderRoot of(Grant g) {
@@ -53,13 +61,13 @@ final class Roots implements AutoCloseable {
             return true;
         });
         if (!retired.isEmpty()) {
-            closer.schedule(() -> retired.forEach(FolderRoot::close), GRACE_SECONDS, TimeUnit.SECONDS);
+            closer().schedule(() -> retired.forEach(FolderRoot::close), GRACE_SECONDS, TimeUnit.SECONDS);
         }
     }
 
     @Override
-    public void close() {
-        closer.shutdownNow();
+    public synchronized void close() {
+        if (closer != null) closer.shutdownNow();
         byFolderId.values().forEach(FolderRoot::close);
         byFolderId.clear();
     }

@@ -45,10 +45,22 @@ public final class ViewMount implements AutoCloseable {
 
     public static ViewMount mount(Sharing sharing, MountRequest req) {
         Preflight.check(req.mountPoint());
+        long t0 = System.nanoTime();
+        // jnr-ffi generates a class per FUSE callback the first time a filesystem is built: do that
+        // while the database answers, so a mount waits for the slower of the two, not their sum.
+        Thread warm = new Thread(ViewMount::warmUpNative, "sharefs-warm-up");
+        warm.start();
         User user = sharing.users().get(req.email());
         MountScope scope = scope(sharing.folders().view(user.email()), req);
         LiveView view = new LiveView(new SharingGrantSource(sharing, user.id()), scope, sharing.home()::folderDir);
         view.load();
+        long t1 = System.nanoTime();
+        try {
+            warm.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.debug("view loaded in {} ms, native ready after {} ms", (t1 - t0) / 1_000_000, (System.nanoTime() - t0) / 1_000_000);
         FolderRoot storageRoot;
         try {
             storageRoot = FolderRoot.open(sharing.home().storage());
@@ -61,6 +73,15 @@ public final class ViewMount implements AutoCloseable {
         m.start();
         view.start(req.pollMillis());
         return m;
+    }
+
+    private static void warmUpNative() {
+        try {
+            new SharefsFs(null, null, 0, 0, null);
+            JvmThreadLoop.load();
+        } catch (Throwable t) {
+            log.debug("native warm-up failed (the mount will do it itself): {}", t.toString());
+        }
     }
 
     /** --folders and --read-only name folders of the view; kept by id so a later rename keeps them. */
@@ -107,8 +128,15 @@ public final class ViewMount implements AutoCloseable {
         Path mp = request.mountPoint();
         Thread t = new Thread(() -> {
             try {
-                fs.mount(mp, true, false, MountOptions.of(request.cacheSeconds()));
-                loop.complete(0);
+                JvmThreadLoop jvmLoop = JvmThreadLoop.load();
+                if (jvmLoop == null) {
+                    fs.mount(mp, true, false, MountOptions.of(request.cacheSeconds()));
+                    loop.complete(0);
+                } else {
+                    int rc = jvmLoop.run(fs.operations(), mp, MountOptions.of(request.cacheSeconds()));
+                    if (rc == 0) loop.complete(0);
+                    else loop.completeExceptionally(new MountException("libfuse could not mount " + mp));
+                }
             } catch (Throwable e) {
                 loop.completeExceptionally(e);
             }

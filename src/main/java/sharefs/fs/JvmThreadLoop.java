@@ -1,0 +1,107 @@
+package sharefs.fs;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+import jnr.ffi.Struct;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ru.serce.jnrfuse.struct.FuseOperations;
+
+/**
+ * Runs the libfuse request loop on a fixed pool of JVM threads instead of fuse_main's own
+ * pthreads. jffi attaches a foreign thread to the JVM for every callback and detaches it after,
+ * creating a java.lang.Thread each time: measured at ~50 us per FUSE request, more than the rest
+ * of the request. Threads the JVM started are attached already, so callbacks cost a call.
+ */
+final class JvmThreadLoop {
+    private static final Logger log = LoggerFactory.getLogger(JvmThreadLoop.class);
+    /** libfuse 2 keeps up to 10 idle workers; the kernel has up to 12 background requests in flight. */
+    static final int WORKERS = 12;
+    // struct fuse_buf { size_t size; enum flags; void *mem; int fd; off_t pos; } on LP64.
+    private static final int BUF_STRUCT = 40;
+    private static final int BUF_SIZE_AT = 0;
+    private static final int BUF_MEM_AT = 16;
+
+    private final LibFuseLoop lib;
+    private final Runtime runtime;
+
+    private JvmThreadLoop(LibFuseLoop lib) {
+        this.lib = lib;
+        this.runtime = Runtime.getRuntime(lib);
+    }
+
+    /** Null when this libfuse lacks the calls (then fuse_main's own loop is used). */
+    static JvmThreadLoop load() {
+        try {
+            LibFuseLoop lib = LibraryLoader.create(LibFuseLoop.class).failImmediately().load("fuse");
+            return new JvmThreadLoop(lib);
+        } catch (Throwable t) {
+            try {
+                return new JvmThreadLoop(LibraryLoader.create(LibFuseLoop.class).failImmediately().load("libfuse.so.2"));
+            } catch (Throwable t2) {
+                log.warn("libfuse session calls unavailable ({}); using fuse_main's threads", t2.toString());
+                return null;
+            }
+        }
+    }
+
+    /** Mounts and serves until unmounted; returns 0, or non-zero if the mount could not be made. */
+    int run(FuseOperations ops, Path mountPoint, String[] options) {
+        List<String> argv = new ArrayList<>();
+        argv.add("sharefs");
+        argv.add("-f");
+        argv.add(mountPoint.toAbsolutePath().toString());
+        argv.addAll(List.of(options));
+        Pointer mpOut = Memory.allocateDirect(runtime, 8);
+        Pointer mtOut = Memory.allocateDirect(runtime, 4);
+        Pointer fuse = lib.fuse_setup(argv.size(), argv.toArray(new String[0]), ops, Struct.size(ops), mpOut, mtOut, null);
+        if (fuse == null) return 1;
+        Pointer session = lib.fuse_get_session(fuse);
+        Pointer chan = lib.fuse_session_next_chan(session, null);
+        long bufSize = lib.fuse_chan_bufsize(chan);
+        List<Thread> workers = new ArrayList<>();
+        for (int i = 0; i < WORKERS; i++) {
+            Thread t = new Thread(() -> serve(session, chan, bufSize), "sharefs-fuse-" + i);
+            t.setDaemon(true);
+            workers.add(t);
+            t.start();
+        }
+        for (Thread t : workers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                lib.fuse_session_exit(session);
+            }
+        }
+        lib.fuse_teardown(fuse, mpOut.getPointer(0));
+        return 0;
+    }
+
+    private void serve(Pointer session, Pointer chan, long bufSize) {
+        Pointer data = Memory.allocateDirect(runtime, bufSize);
+        Pointer buf = Memory.allocateDirect(runtime, BUF_STRUCT);
+        Pointer chanRef = Memory.allocateDirect(runtime, 8);
+        while (lib.fuse_session_exited(session) == 0) {
+            // receive_buf may point mem elsewhere (splice) and shrink size: reset both every time.
+            for (int i = 0; i < BUF_STRUCT; i += 8) buf.putLong(i, 0);
+            buf.putLong(BUF_SIZE_AT, bufSize);
+            buf.putAddress(BUF_MEM_AT, data.address());
+            chanRef.putAddress(0, chan.address());
+            int res = lib.fuse_session_receive_buf(session, buf, chanRef);
+            if (res == -4) continue; // EINTR
+            if (res <= 0) {
+                // 0 or -ENODEV: unmounted. Anything else: stop serving rather than spin.
+                if (res < 0 && res != -19) log.error("reading /dev/fuse failed: errno {}", -res);
+                lib.fuse_session_exit(session);
+                return;
+            }
+            lib.fuse_session_process_buf(session, buf, chanRef.getPointer(0));
+        }
+    }
+}
