@@ -79,7 +79,10 @@ final class JvmThreadLoop {
                 lib.fuse_session_exit(session);
             }
         }
-        lib.fuse_teardown(fuse, mpOut.getPointer(0));
+        // fuse_teardown without its fuse_remove_signal_handlers: fuse_setup installed none (the JVM
+        // owns the signals), and removing them only prints a warning.
+        lib.fuse_unmount(mpOut.getPointer(0), chan);
+        lib.fuse_destroy(fuse);
         return 0;
     }
 

@@ -22,5 +22,7 @@ public interface LibFuseLoop {
 
     void fuse_session_exit(Pointer session);
 
-    void fuse_teardown(Pointer fuse, Pointer mountpoint);
+    void fuse_unmount(Pointer mountpoint, Pointer chan);
+
+    void fuse_destroy(Pointer fuse);
 }

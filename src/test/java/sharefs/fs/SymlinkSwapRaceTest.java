@@ -176,7 +176,14 @@ class SymlinkSwapRaceTest {
             t.setUncaughtExceptionHandler((th, e) -> violations.add(th.getName() + " died: " + e));
             t.start();
         }
-        Thread.sleep(RUN_MILLIS);
+        // Run for RUN_MILLIS, and on a loaded machine a little longer (bounded) until the readers
+        // have really read through the mount, so the race is known to have been exercised.
+        long end = System.currentTimeMillis() + RUN_MILLIS;
+        long hardEnd = end + 15_000;
+        while (System.currentTimeMillis() < end
+                || ((insideReads.get() == 0 || swaps.get() <= 100) && System.currentTimeMillis() < hardEnd)) {
+            Thread.sleep(50);
+        }
         stop.set(true);
         for (Thread t : threads) t.join(20_000);
         List<String> stuck = threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
