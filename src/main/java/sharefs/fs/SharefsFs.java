@@ -43,27 +43,71 @@ public final class SharefsFs extends ReadOnlyFs {
         return grant(p) != null ? -Errs.EPERM : -Errs.ENOENT;
     }
 
+    /** The prelude of every op that makes a new name at p: create, mkdir, mknod, symlink, link. */
+    private Target toCreate(FusePath p, long mode) {
+        if (p.isRoot() || p.isFolderItself()) return Target.refuse(createAtRoot(p));
+        Grant g = grant(p);
+        if (g == null) return Target.refuse(-Errs.ENOENT);
+        // The setuid/setgid row of the table is EPERM for every level, view included.
+        if ((mode & SET_ID_BITS) != 0) return Target.refuse(-Errs.EPERM);
+        int rc = Rules.write(g);
+        if (rc != 0) return Target.refuse(rc);
+        FolderRoot r = roots.of(g);
+        if (r == null) return Target.refuse(-Errs.EIO);
+        rc = ModeCheck.parentOf(r, p.rel(), callerIsRoot());
+        return rc != 0 ? Target.refuse(rc) : Target.of(g, r);
+    }
+
+    /** The prelude of every op that removes the name at p: unlink, rmdir. */
+    private Target toRemove(FusePath p) {
+        if (p.isRoot() || p.isFolderItself()) return Target.refuse(removeAtRoot(p));
+        Grant g = grant(p);
+        if (g == null) return Target.refuse(-Errs.ENOENT);
+        int rc = Rules.delete(g);
+        if (rc != 0) return Target.refuse(rc);
+        FolderRoot r = roots.of(g);
+        if (r == null) return Target.refuse(-Errs.EIO);
+        rc = ModeCheck.parentOf(r, p.rel(), callerIsRoot());
+        return rc != 0 ? Target.refuse(rc) : Target.of(g, r);
+    }
+
+    /** The prelude of every op that changes the entry at p; at the view root it gets atRoot. */
+    private Target toChange(FusePath p, int atRoot, long mode) {
+        if (p.isRoot()) return Target.refuse(atRoot);
+        Grant g = grant(p);
+        if (g == null) return Target.refuse(-Errs.ENOENT);
+        if ((mode & SET_ID_BITS) != 0) return Target.refuse(-Errs.EPERM);
+        int rc = Rules.write(g);
+        if (rc != 0) return Target.refuse(rc);
+        FolderRoot r = roots.of(g);
+        return r == null ? Target.refuse(-Errs.EIO) : Target.of(g, r);
+    }
+
+    /** The prelude of every op on an open descriptor that changes the file: write, ftruncate, fallocate. */
+    private OpenFile writableOpenFile(FuseFileInfo fi, int[] errno) {
+        OpenFile f = files.get(fi.fh.get());
+        if (f == null) {
+            errno[0] = -Errs.EBADF;
+            return null;
+        }
+        Grant g = grantOf(f);
+        // Checked on every call, so a downgrade reaches descriptors opened before it.
+        errno[0] = g == null ? -Errs.EACCES : Rules.write(g);
+        return errno[0] == 0 ? f : null;
+    }
+
     @Override
     public int create(String path, long mode, FuseFileInfo fi) {
         try {
             int d = denied();
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
-            if (p.isRoot() || p.isFolderItself()) return createAtRoot(p);
-            Grant g = grant(p);
-            if (g == null) return -Errs.ENOENT;
-            // The setuid/setgid row of the table is EPERM for every level, view included.
-            if ((mode & SET_ID_BITS) != 0) return -Errs.EPERM;
-            int rc = Rules.write(g);
-            if (rc != 0) return rc;
-            FolderRoot r = roots.of(g);
-            if (r == null) return -Errs.EIO;
-            rc = ModeCheck.parentOf(r, p.rel(), callerIsRoot());
-            if (rc != 0) return rc;
+            Target t = toCreate(p, mode);
+            if (t.refused()) return t.errno();
             int flags = fi.flags.get() & ~O_DIRECT;
-            int fd = r.open(p.rel(), flags | O_CREAT, (int) (mode & 0777));
+            int fd = t.root().open(p.rel(), flags | O_CREAT, (int) (mode & 0777));
             if (fd < 0) return fd;
-            fi.fh.set(files.add(new OpenFile(fd, g.folderId(), false)));
+            fi.fh.set(files.add(new OpenFile(fd, t.grant().folderId(), false)));
             return 0;
         } catch (Throwable t) {
             return Errs.fail("create", path, t);
@@ -75,14 +119,9 @@ public final class SharefsFs extends ReadOnlyFs {
         try {
             int d = denied();
             if (d != 0) return d;
-            OpenFile f = files.get(fi.fh.get());
-            if (f == null) return -Errs.EBADF;
-            Grant g = grantOf(f);
-            if (g == null) return -Errs.EACCES;
-            // Checked on every write, so a downgrade reaches descriptors opened before it.
-            int rc = Rules.write(g);
-            if (rc != 0) return rc;
-            return FileOps.pwrite(f.fd(), buf, size, offset);
+            int[] errno = new int[1];
+            OpenFile f = writableOpenFile(fi, errno);
+            return f == null ? errno[0] : FileOps.pwrite(f.fd(), buf, size, offset);
         } catch (Throwable t) {
             return Errs.fail("write", path, t);
         }
@@ -94,16 +133,10 @@ public final class SharefsFs extends ReadOnlyFs {
             int d = denied();
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
-            if (p.isRoot()) return -Errs.EISDIR;
-            Grant g = grant(p);
-            if (g == null) return -Errs.ENOENT;
-            int rc = Rules.write(g);
-            if (rc != 0) return rc;
-            FolderRoot r = roots.of(g);
-            if (r == null) return -Errs.EIO;
-            rc = ModeCheck.entry(r, p.rel(), ModeCheck.W, callerIsRoot());
-            if (rc != 0) return rc;
-            return r.truncate(p.rel(), size);
+            Target t = toChange(p, -Errs.EISDIR, 0);
+            if (t.refused()) return t.errno();
+            int rc = ModeCheck.entry(t.root(), p.rel(), ModeCheck.W, callerIsRoot());
+            return rc != 0 ? rc : t.root().truncate(p.rel(), size);
         } catch (Throwable t) {
             return Errs.fail("truncate", path, t);
         }
@@ -114,13 +147,10 @@ public final class SharefsFs extends ReadOnlyFs {
         try {
             int d = denied();
             if (d != 0) return d;
-            OpenFile f = files.get(fi.fh.get());
-            if (f == null) return truncate(path, size);
-            Grant g = grantOf(f);
-            if (g == null) return -Errs.EACCES;
-            int rc = Rules.write(g);
-            if (rc != 0) return rc;
-            return FileOps.ftruncate(f.fd(), size);
+            if (files.get(fi.fh.get()) == null) return truncate(path, size);
+            int[] errno = new int[1];
+            OpenFile f = writableOpenFile(fi, errno);
+            return f == null ? errno[0] : FileOps.ftruncate(f.fd(), size);
         } catch (Throwable t) {
             return Errs.fail("ftruncate", path, t);
         }
@@ -131,13 +161,9 @@ public final class SharefsFs extends ReadOnlyFs {
         try {
             int d = denied();
             if (d != 0) return d;
-            OpenFile f = files.get(fi.fh.get());
-            if (f == null) return -Errs.EBADF;
-            Grant g = grantOf(f);
-            if (g == null) return -Errs.EACCES;
-            int rc = Rules.write(g);
-            if (rc != 0) return rc;
-            return FileOps.fallocate(f.fd(), mode, off, length);
+            int[] errno = new int[1];
+            OpenFile f = writableOpenFile(fi, errno);
+            return f == null ? errno[0] : FileOps.fallocate(f.fd(), mode, off, length);
         } catch (Throwable t) {
             return Errs.fail("fallocate", path, t);
         }
@@ -149,18 +175,8 @@ public final class SharefsFs extends ReadOnlyFs {
             int d = denied();
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
-            if (p.isRoot() || p.isFolderItself()) return createAtRoot(p);
-            Grant g = grant(p);
-            if (g == null) return -Errs.ENOENT;
-            // The setuid/setgid row of the table is EPERM for every level, view included.
-            if ((mode & SET_ID_BITS) != 0) return -Errs.EPERM;
-            int rc = Rules.write(g);
-            if (rc != 0) return rc;
-            FolderRoot r = roots.of(g);
-            if (r == null) return -Errs.EIO;
-            rc = ModeCheck.parentOf(r, p.rel(), callerIsRoot());
-            if (rc != 0) return rc;
-            return r.mkdir(p.rel(), (int) (mode & 01777));
+            Target t = toCreate(p, mode);
+            return t.refused() ? t.errno() : t.root().mkdir(p.rel(), (int) (mode & 01777));
         } catch (Throwable t) {
             return Errs.fail("mkdir", path, t);
         }
@@ -175,22 +191,13 @@ public final class SharefsFs extends ReadOnlyFs {
             // Device nodes and sockets are refused for everyone, whatever the folder's permission.
             if (type != FileStat.S_IFIFO && type != FileStat.S_IFREG) return -Errs.EPERM;
             FusePath p = FusePath.parse(path);
-            if (p.isRoot() || p.isFolderItself()) return createAtRoot(p);
-            Grant g = grant(p);
-            if (g == null) return -Errs.ENOENT;
-            // The setuid/setgid row of the table is EPERM for every level, view included.
-            if ((mode & SET_ID_BITS) != 0) return -Errs.EPERM;
-            int rc = Rules.write(g);
-            if (rc != 0) return rc;
-            FolderRoot r = roots.of(g);
-            if (r == null) return -Errs.EIO;
-            rc = ModeCheck.parentOf(r, p.rel(), callerIsRoot());
-            if (rc != 0) return rc;
+            Target t = toCreate(p, mode);
+            if (t.refused()) return t.errno();
             if (type == FileStat.S_IFREG) {
-                int fd = r.open(p.rel(), O_CREAT | O_EXCL | O_WRONLY, (int) (mode & 0777));
+                int fd = t.root().open(p.rel(), O_CREAT | O_EXCL | O_WRONLY, (int) (mode & 0777));
                 return fd < 0 ? fd : FileOps.close(fd);
             }
-            return r.mknod(p.rel(), (int) (type | (mode & 0777)), 0);
+            return t.root().mknod(p.rel(), (int) (type | (mode & 0777)), 0);
         } catch (Throwable t) {
             return Errs.fail("mknod", path, t);
         }
@@ -202,17 +209,9 @@ public final class SharefsFs extends ReadOnlyFs {
             int d = denied();
             if (d != 0) return d;
             FusePath p = FusePath.parse(linkPath);
-            if (p.isRoot() || p.isFolderItself()) return createAtRoot(p);
-            Grant g = grant(p);
-            if (g == null) return -Errs.ENOENT;
-            int rc = Rules.write(g);
-            if (rc != 0) return rc;
-            FolderRoot r = roots.of(g);
-            if (r == null) return -Errs.EIO;
-            rc = ModeCheck.parentOf(r, p.rel(), callerIsRoot());
-            if (rc != 0) return rc;
+            Target t = toCreate(p, 0);
             // Stored verbatim: the caller's kernel resolves it in the caller's namespace, never the daemon.
-            return r.symlink(target, p.rel());
+            return t.refused() ? t.errno() : t.root().symlink(target, p.rel());
         } catch (Throwable t) {
             return Errs.fail("symlink", linkPath, t);
         }
@@ -228,15 +227,8 @@ public final class SharefsFs extends ReadOnlyFs {
             if (pf.isRoot() || pf.isFolderItself()) return -Errs.EPERM;
             if (pt.isRoot() || pt.isFolderItself()) return createAtRoot(pt);
             if (!pf.folder().equals(pt.folder())) return -Errs.EXDEV;
-            Grant g = grant(pt);
-            if (g == null) return -Errs.ENOENT;
-            int rc = Rules.write(g);
-            if (rc != 0) return rc;
-            FolderRoot r = roots.of(g);
-            if (r == null) return -Errs.EIO;
-            rc = ModeCheck.parentOf(r, pt.rel(), callerIsRoot());
-            if (rc != 0) return rc;
-            return r.link(pf.rel(), pt.rel());
+            Target t = toCreate(pt, 0);
+            return t.refused() ? t.errno() : t.root().link(pf.rel(), pt.rel());
         } catch (Throwable t) {
             return Errs.fail("link", from + " -> " + to, t);
         }
@@ -248,16 +240,8 @@ public final class SharefsFs extends ReadOnlyFs {
             int d = denied();
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
-            if (p.isRoot() || p.isFolderItself()) return removeAtRoot(p);
-            Grant g = grant(p);
-            if (g == null) return -Errs.ENOENT;
-            int rc = Rules.delete(g);
-            if (rc != 0) return rc;
-            FolderRoot r = roots.of(g);
-            if (r == null) return -Errs.EIO;
-            rc = ModeCheck.parentOf(r, p.rel(), callerIsRoot());
-            if (rc != 0) return rc;
-            return r.unlink(p.rel());
+            Target t = toRemove(p);
+            return t.refused() ? t.errno() : t.root().unlink(p.rel());
         } catch (Throwable t) {
             return Errs.fail("unlink", path, t);
         }
@@ -269,16 +253,8 @@ public final class SharefsFs extends ReadOnlyFs {
             int d = denied();
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
-            if (p.isRoot() || p.isFolderItself()) return removeAtRoot(p);
-            Grant g = grant(p);
-            if (g == null) return -Errs.ENOENT;
-            int rc = Rules.delete(g);
-            if (rc != 0) return rc;
-            FolderRoot r = roots.of(g);
-            if (r == null) return -Errs.EIO;
-            rc = ModeCheck.parentOf(r, p.rel(), callerIsRoot());
-            if (rc != 0) return rc;
-            return r.rmdir(p.rel());
+            Target t = toRemove(p);
+            return t.refused() ? t.errno() : t.root().rmdir(p.rel());
         } catch (Throwable t) {
             return Errs.fail("rmdir", path, t);
         }
@@ -337,16 +313,8 @@ public final class SharefsFs extends ReadOnlyFs {
             int d = denied();
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
-            if (p.isRoot()) return -Errs.EPERM;
-            Grant g = grant(p);
-            if (g == null) return -Errs.ENOENT;
-            // The setuid/setgid row of the table is EPERM for every level, view included.
-            if ((mode & SET_ID_BITS) != 0) return -Errs.EPERM;
-            int rc = Rules.write(g);
-            if (rc != 0) return rc;
-            FolderRoot r = roots.of(g);
-            if (r == null) return -Errs.EIO;
-            return r.chmod(p.rel(), (int) (mode & 01777));
+            Target t = toChange(p, -Errs.EPERM, mode);
+            return t.refused() ? t.errno() : t.root().chmod(p.rel(), (int) (mode & 01777));
         } catch (Throwable t) {
             return Errs.fail("chmod", path, t);
         }
@@ -381,17 +349,12 @@ public final class SharefsFs extends ReadOnlyFs {
             int d = denied();
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
-            if (p.isRoot()) return -Errs.EACCES;
-            Grant g = grant(p);
-            if (g == null) return -Errs.ENOENT;
-            int rc = Rules.write(g);
-            if (rc != 0) return rc;
-            FolderRoot r = roots.of(g);
-            if (r == null) return -Errs.EIO;
+            Target t = toChange(p, -Errs.EACCES, 0);
+            if (t.refused()) return t.errno();
             long[] times = timespec == null ? null : new long[] {
                     timespec[0].tv_sec.get(), timespec[0].tv_nsec.longValue(),
                     timespec[1].tv_sec.get(), timespec[1].tv_nsec.longValue()};
-            return r.utimens(p.rel(), times);
+            return t.root().utimens(p.rel(), times);
         } catch (Throwable t) {
             return Errs.fail("utimens", path, t);
         }
@@ -410,16 +373,10 @@ public final class SharefsFs extends ReadOnlyFs {
             int d = denied();
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
-            if (p.isRoot()) return -Errs.EACCES;
-            Grant g = grant(p);
-            if (g == null) return -Errs.ENOENT;
-            int rc = Rules.write(g);
-            if (rc != 0) return rc;
-            rc = xattrNamespace(name);
-            if (rc != 0) return rc;
-            FolderRoot r = roots.of(g);
-            if (r == null) return -Errs.EIO;
-            return r.setxattr(p.rel(), name, value, size, flags);
+            Target t = toChange(p, -Errs.EACCES, 0);
+            if (t.refused()) return t.errno();
+            int rc = xattrNamespace(name);
+            return rc != 0 ? rc : t.root().setxattr(p.rel(), name, value, size, flags);
         } catch (Throwable t) {
             return Errs.fail("setxattr", path, t);
         }
@@ -431,16 +388,10 @@ public final class SharefsFs extends ReadOnlyFs {
             int d = denied();
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
-            if (p.isRoot()) return -Errs.EACCES;
-            Grant g = grant(p);
-            if (g == null) return -Errs.ENOENT;
-            int rc = Rules.write(g);
-            if (rc != 0) return rc;
-            rc = xattrNamespace(name);
-            if (rc != 0) return rc;
-            FolderRoot r = roots.of(g);
-            if (r == null) return -Errs.EIO;
-            return r.removexattr(p.rel(), name);
+            Target t = toChange(p, -Errs.EACCES, 0);
+            if (t.refused()) return t.errno();
+            int rc = xattrNamespace(name);
+            return rc != 0 ? rc : t.root().removexattr(p.rel(), name);
         } catch (Throwable t) {
             return Errs.fail("removexattr", path, t);
         }
