@@ -1,15 +1,15 @@
 package sharefs.access;
 
+import static sharefs.backing.Errno.EACCES;
+import static sharefs.backing.Errno.ENOENT;
+import static sharefs.backing.Errno.EPERM;
+import static sharefs.backing.Errno.EROFS;
+
 /**
  * The permission table of DESIGN.md as code: each method answers one row, returning 0 or a
  * negative errno. Kept free of I/O so every cell can be unit-tested.
  */
 public final class Rules {
-    public static final int EPERM = 1;
-    public static final int ENOENT = 2;
-    public static final int EACCES = 13;
-    public static final int EXDEV = 18;
-    public static final int EROFS = 30;
 
     private Rules() {
     }

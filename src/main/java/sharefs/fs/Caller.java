@@ -1,6 +1,7 @@
 package sharefs.fs;
 
 import ru.serce.jnrfuse.struct.FuseContext;
+import sharefs.backing.Errno;
 
 /** Who may enter the mount: the session's uid and root; everyone else gets EACCES. */
 final class Caller {
@@ -23,7 +24,7 @@ final class Caller {
     /** 0 if the calling process may use the mount, -EACCES otherwise. */
     int check(FuseContext ctx) {
         long caller = ctx.uid.get();
-        return caller == uid || caller == 0 ? 0 : -Errs.EACCES;
+        return caller == uid || caller == 0 ? 0 : -Errno.EACCES;
     }
 
     boolean isRoot(FuseContext ctx) {

@@ -11,6 +11,7 @@ import jnr.ffi.Struct;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ru.serce.jnrfuse.struct.FuseOperations;
+import sharefs.backing.Errno;
 
 /**
  * Runs the libfuse request loop on a fixed pool of JVM threads instead of fuse_main's own
@@ -97,10 +98,10 @@ final class JvmThreadLoop {
             buf.putAddress(BUF_MEM_AT, data.address());
             chanRef.putAddress(0, chan.address());
             int res = lib.fuse_session_receive_buf(session, buf, chanRef);
-            if (res == -4) continue; // EINTR
+            if (res == -Errno.EINTR) continue;
             if (res <= 0) {
                 // 0 or -ENODEV: unmounted. Anything else: stop serving rather than spin.
-                if (res < 0 && res != -19) log.error("reading /dev/fuse failed: errno {}", -res);
+                if (res < 0 && res != -Errno.ENODEV) log.error("reading /dev/fuse failed: errno {}", -res);
                 lib.fuse_session_exit(session);
                 return;
             }

@@ -1,5 +1,6 @@
 package sharefs.fs;
 
+import sharefs.backing.Errno;
 import sharefs.backing.FolderRoot;
 
 /**
@@ -20,7 +21,7 @@ final class ModeCheck {
         if (mode < 0) return mode;
         if (callerIsRoot) return 0;
         int owner = (mode >> 6) & 7;
-        return (owner & need) == need ? 0 : -Errs.EACCES;
+        return (owner & need) == need ? 0 : -Errno.EACCES;
     }
 
     /** Creating or removing a name needs write and search permission on the directory holding it. */

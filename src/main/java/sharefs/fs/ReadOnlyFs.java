@@ -19,6 +19,7 @@ import ru.serce.jnrfuse.struct.Statvfs;
 import sharefs.access.Grant;
 import sharefs.access.LiveView;
 import sharefs.access.Rules;
+import sharefs.backing.Errno;
 import sharefs.backing.FileOps;
 import sharefs.backing.FolderRoot;
 
@@ -124,9 +125,9 @@ public class ReadOnlyFs extends FuseStubFS {
                 return 0;
             }
             Grant g = grant(p);
-            if (g == null) return -Errs.ENOENT;
+            if (g == null) return -Errno.ENOENT;
             FolderRoot r = roots.of(g);
-            if (r == null) return -Errs.EIO;
+            if (r == null) return -Errno.EIO;
             int rc = r.stat(p.rel(), Struct.getMemory(stat));
             if (rc < 0) return rc;
             Attrs.present(stat, caller, g.readOnly());
@@ -162,12 +163,12 @@ public class ReadOnlyFs extends FuseStubFS {
             int d = denied();
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
-            if (p.isRoot() || p.isFolderItself()) return grant(p) == null && !p.isRoot() ? -Errs.ENOENT : -Errs.EINVAL;
+            if (p.isRoot() || p.isFolderItself()) return grant(p) == null && !p.isRoot() ? -Errno.ENOENT : -Errno.EINVAL;
             Grant g = grant(p);
-            if (g == null) return -Errs.ENOENT;
+            if (g == null) return -Errno.ENOENT;
             FolderRoot r = roots.of(g);
-            if (r == null) return -Errs.EIO;
-            if (size <= 0) return -Errs.EINVAL;
+            if (r == null) return -Errno.EIO;
+            if (size <= 0) return -Errno.EINVAL;
             int n = r.readlink(p.rel(), buf, (int) Math.min(Integer.MAX_VALUE, size - 1));
             if (n < 0) return n;
             buf.putByte(n, (byte) 0);
@@ -185,9 +186,9 @@ public class ReadOnlyFs extends FuseStubFS {
             FusePath p = FusePath.parse(path);
             if (p.isRoot()) return 0;
             Grant g = grant(p);
-            if (g == null) return -Errs.ENOENT;
+            if (g == null) return -Errno.ENOENT;
             FolderRoot r = roots.of(g);
-            if (r == null) return -Errs.EIO;
+            if (r == null) return -Errno.EIO;
             return ModeCheck.entry(r, p.rel(), ModeCheck.R, callerIsRoot());
         } catch (Throwable t) {
             return Errs.fail("opendir", path, t);
@@ -209,9 +210,9 @@ public class ReadOnlyFs extends FuseStubFS {
                 return 0;
             }
             Grant g = grant(p);
-            if (g == null) return -Errs.ENOENT;
+            if (g == null) return -Errno.ENOENT;
             FolderRoot r = roots.of(g);
-            if (r == null) return -Errs.EIO;
+            if (r == null) return -Errno.EIO;
             filler.apply(buf, ".", null, 0);
             filler.apply(buf, "..", null, 0);
             // Giving the kernel each entry's type spares `find` and friends a lookup per entry.
@@ -253,9 +254,9 @@ public class ReadOnlyFs extends FuseStubFS {
             int d = denied();
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
-            if (p.isRoot() || p.isFolderItself()) return grant(p) == null && !p.isRoot() ? -Errs.ENOENT : -Errs.EISDIR;
+            if (p.isRoot() || p.isFolderItself()) return grant(p) == null && !p.isRoot() ? -Errno.ENOENT : -Errno.EISDIR;
             Grant g = grant(p);
-            if (g == null) return -Errs.ENOENT;
+            if (g == null) return -Errno.ENOENT;
             int flags = fi.flags.get();
             if (wantsWrite(flags)) {
                 int rc = Rules.write(g);
@@ -269,7 +270,7 @@ public class ReadOnlyFs extends FuseStubFS {
 
     protected final int openFile(Grant g, FusePath p, int flags, FuseFileInfo fi) {
         FolderRoot r = roots.of(g);
-        if (r == null) return -Errs.EIO;
+        if (r == null) return -Errno.EIO;
         int need = (flags & O_ACCMODE) == O_RDONLY ? ModeCheck.R
                 : (flags & O_ACCMODE) == 1 ? ModeCheck.W : ModeCheck.R | ModeCheck.W;
         int rc = ModeCheck.entry(r, p.rel(), need, callerIsRoot());
@@ -287,8 +288,8 @@ public class ReadOnlyFs extends FuseStubFS {
             int d = denied();
             if (d != 0) return d;
             OpenFile f = files.get(fi.fh.get());
-            if (f == null) return -Errs.EBADF;
-            if (grantOf(f) == null) return -Errs.EACCES;
+            if (f == null) return -Errno.EBADF;
+            if (grantOf(f) == null) return -Errno.EACCES;
             return FileOps.pread(f.fd(), buf, size, offset);
         } catch (Throwable t) {
             return Errs.fail("read", path, t);
@@ -317,7 +318,7 @@ public class ReadOnlyFs extends FuseStubFS {
             int d = denied();
             if (d != 0) return d;
             OpenFile f = files.get(fi.fh.get());
-            if (f == null) return -Errs.EBADF;
+            if (f == null) return -Errno.EBADF;
             return FileOps.fsync(f.fd(), isdatasync != 0);
         } catch (Throwable t) {
             return Errs.fail("fsync", path, t);
@@ -341,15 +342,15 @@ public class ReadOnlyFs extends FuseStubFS {
             int d = denied();
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
-            if (p.isRoot()) return (mask & ModeCheck.W) != 0 ? -Errs.EACCES : 0;
+            if (p.isRoot()) return (mask & ModeCheck.W) != 0 ? -Errno.EACCES : 0;
             Grant g = grant(p);
-            if (g == null) return -Errs.ENOENT;
+            if (g == null) return -Errno.ENOENT;
             FolderRoot r = roots.of(g);
-            if (r == null) return -Errs.EIO;
+            if (r == null) return -Errno.EIO;
             int need = mask & 7;
             int rc = ModeCheck.entry(r, p.rel(), need, callerIsRoot());
             if (rc != 0) return rc;
-            if ((mask & ModeCheck.W) != 0 && g.readOnly()) return -Errs.EROFS;
+            if ((mask & ModeCheck.W) != 0 && g.readOnly()) return -Errno.EROFS;
             return 0;
         } catch (Throwable t) {
             return Errs.fail("access", path, t);
@@ -362,15 +363,15 @@ public class ReadOnlyFs extends FuseStubFS {
             int d = denied();
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
-            if (p.isRoot()) return -Errs.ENODATA;
+            if (p.isRoot()) return -Errno.ENODATA;
             Grant g = grant(p);
-            if (g == null) return -Errs.ENOENT;
+            if (g == null) return -Errno.ENOENT;
             // Capabilities, security labels and ACLs of backing files grant nothing in a view (the
             // daemon enforces the table and owner bits), so they are not shown. The kernel asks for
             // security.capability before the first write of every open file: answer from memory.
-            if (hiddenXattr(name)) return -Errs.ENODATA;
+            if (hiddenXattr(name)) return -Errno.ENODATA;
             FolderRoot r = roots.of(g);
-            if (r == null) return -Errs.EIO;
+            if (r == null) return -Errno.EIO;
             return r.getxattr(p.rel(), name, value, size);
         } catch (Throwable t) {
             return Errs.fail("getxattr", path, t);
@@ -406,9 +407,9 @@ public class ReadOnlyFs extends FuseStubFS {
             FusePath p = FusePath.parse(path);
             if (p.isRoot()) return 0;
             Grant g = grant(p);
-            if (g == null) return -Errs.ENOENT;
+            if (g == null) return -Errno.ENOENT;
             FolderRoot r = roots.of(g);
-            if (r == null) return -Errs.EIO;
+            if (r == null) return -Errno.EIO;
             int n = r.listxattr(p.rel(), list, size);
             return n <= 0 || size == 0 ? n : withoutHidden(list, n);
         } catch (Throwable t) {

@@ -13,6 +13,7 @@ import ru.serce.jnrfuse.struct.Timespec;
 import sharefs.access.Grant;
 import sharefs.access.LiveView;
 import sharefs.access.Rules;
+import sharefs.backing.Errno;
 import sharefs.backing.FileOps;
 import sharefs.backing.FolderRoot;
 
@@ -33,27 +34,27 @@ public final class SharefsFs extends ReadOnlyFs {
 
     /** Creating a name directly under the view root: EEXIST for a folder's name, EACCES otherwise. */
     private int createAtRoot(FusePath p) {
-        if (p.isRoot()) return -Errs.EEXIST;
-        return grant(p) != null ? -Errs.EEXIST : -Errs.EACCES;
+        if (p.isRoot()) return -Errno.EEXIST;
+        return grant(p) != null ? -Errno.EEXIST : -Errno.EACCES;
     }
 
     /** Removing a name directly under the view root never removes a folder. */
     private int removeAtRoot(FusePath p) {
-        if (p.isRoot()) return -Errs.EBUSY;
-        return grant(p) != null ? -Errs.EPERM : -Errs.ENOENT;
+        if (p.isRoot()) return -Errno.EBUSY;
+        return grant(p) != null ? -Errno.EPERM : -Errno.ENOENT;
     }
 
     /** The prelude of every op that makes a new name at p: create, mkdir, mknod, symlink, link. */
     private Target toCreate(FusePath p, long mode) {
         if (p.isRoot() || p.isFolderItself()) return Target.refuse(createAtRoot(p));
         Grant g = grant(p);
-        if (g == null) return Target.refuse(-Errs.ENOENT);
+        if (g == null) return Target.refuse(-Errno.ENOENT);
         // The setuid/setgid row of the table is EPERM for every level, view included.
-        if ((mode & SET_ID_BITS) != 0) return Target.refuse(-Errs.EPERM);
+        if ((mode & SET_ID_BITS) != 0) return Target.refuse(-Errno.EPERM);
         int rc = Rules.write(g);
         if (rc != 0) return Target.refuse(rc);
         FolderRoot r = roots.of(g);
-        if (r == null) return Target.refuse(-Errs.EIO);
+        if (r == null) return Target.refuse(-Errno.EIO);
         rc = ModeCheck.parentOf(r, p.rel(), callerIsRoot());
         return rc != 0 ? Target.refuse(rc) : Target.of(g, r);
     }
@@ -62,11 +63,11 @@ public final class SharefsFs extends ReadOnlyFs {
     private Target toRemove(FusePath p) {
         if (p.isRoot() || p.isFolderItself()) return Target.refuse(removeAtRoot(p));
         Grant g = grant(p);
-        if (g == null) return Target.refuse(-Errs.ENOENT);
+        if (g == null) return Target.refuse(-Errno.ENOENT);
         int rc = Rules.delete(g);
         if (rc != 0) return Target.refuse(rc);
         FolderRoot r = roots.of(g);
-        if (r == null) return Target.refuse(-Errs.EIO);
+        if (r == null) return Target.refuse(-Errno.EIO);
         rc = ModeCheck.parentOf(r, p.rel(), callerIsRoot());
         return rc != 0 ? Target.refuse(rc) : Target.of(g, r);
     }
@@ -75,24 +76,24 @@ public final class SharefsFs extends ReadOnlyFs {
     private Target toChange(FusePath p, int atRoot, long mode) {
         if (p.isRoot()) return Target.refuse(atRoot);
         Grant g = grant(p);
-        if (g == null) return Target.refuse(-Errs.ENOENT);
-        if ((mode & SET_ID_BITS) != 0) return Target.refuse(-Errs.EPERM);
+        if (g == null) return Target.refuse(-Errno.ENOENT);
+        if ((mode & SET_ID_BITS) != 0) return Target.refuse(-Errno.EPERM);
         int rc = Rules.write(g);
         if (rc != 0) return Target.refuse(rc);
         FolderRoot r = roots.of(g);
-        return r == null ? Target.refuse(-Errs.EIO) : Target.of(g, r);
+        return r == null ? Target.refuse(-Errno.EIO) : Target.of(g, r);
     }
 
     /** The prelude of every op on an open descriptor that changes the file: write, ftruncate, fallocate. */
     private OpenFile writableOpenFile(FuseFileInfo fi, int[] errno) {
         OpenFile f = files.get(fi.fh.get());
         if (f == null) {
-            errno[0] = -Errs.EBADF;
+            errno[0] = -Errno.EBADF;
             return null;
         }
         Grant g = grantOf(f);
         // Checked on every call, so a downgrade reaches descriptors opened before it.
-        errno[0] = g == null ? -Errs.EACCES : Rules.write(g);
+        errno[0] = g == null ? -Errno.EACCES : Rules.write(g);
         return errno[0] == 0 ? f : null;
     }
 
@@ -133,7 +134,7 @@ public final class SharefsFs extends ReadOnlyFs {
             int d = denied();
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
-            Target t = toChange(p, -Errs.EISDIR, 0);
+            Target t = toChange(p, -Errno.EISDIR, 0);
             if (t.refused()) return t.errno();
             int rc = ModeCheck.entry(t.root(), p.rel(), ModeCheck.W, callerIsRoot());
             return rc != 0 ? rc : t.root().truncate(p.rel(), size);
@@ -189,7 +190,7 @@ public final class SharefsFs extends ReadOnlyFs {
             if (d != 0) return d;
             int type = (int) (mode & FileStat.S_IFMT);
             // Device nodes and sockets are refused for everyone, whatever the folder's permission.
-            if (type != FileStat.S_IFIFO && type != FileStat.S_IFREG) return -Errs.EPERM;
+            if (type != FileStat.S_IFIFO && type != FileStat.S_IFREG) return -Errno.EPERM;
             FusePath p = FusePath.parse(path);
             Target t = toCreate(p, mode);
             if (t.refused()) return t.errno();
@@ -224,9 +225,9 @@ public final class SharefsFs extends ReadOnlyFs {
             if (d != 0) return d;
             FusePath pf = FusePath.parse(from);
             FusePath pt = FusePath.parse(to);
-            if (pf.isRoot() || pf.isFolderItself()) return -Errs.EPERM;
+            if (pf.isRoot() || pf.isFolderItself()) return -Errno.EPERM;
             if (pt.isRoot() || pt.isFolderItself()) return createAtRoot(pt);
-            if (!pf.folder().equals(pt.folder())) return -Errs.EXDEV;
+            if (!pf.folder().equals(pt.folder())) return -Errno.EXDEV;
             Target t = toCreate(pt, 0);
             return t.refused() ? t.errno() : t.root().link(pf.rel(), pt.rel());
         } catch (Throwable t) {
@@ -267,16 +268,16 @@ public final class SharefsFs extends ReadOnlyFs {
             if (d != 0) return d;
             FusePath pf = FusePath.parse(from);
             FusePath pt = FusePath.parse(to);
-            if (pf.isRoot() || pt.isRoot()) return -Errs.EBUSY;
+            if (pf.isRoot() || pt.isRoot()) return -Errno.EBUSY;
             if (pf.isFolderItself()) return renameFolder(pf, pt);
-            if (pt.isFolderItself()) return createAtRoot(pt) == -Errs.EEXIST ? -Errs.EXDEV : -Errs.EACCES;
-            if (!pf.folder().equals(pt.folder())) return -Errs.EXDEV;
+            if (pt.isFolderItself()) return createAtRoot(pt) == -Errno.EEXIST ? -Errno.EXDEV : -Errno.EACCES;
+            if (!pf.folder().equals(pt.folder())) return -Errno.EXDEV;
             Grant g = grant(pf);
-            if (g == null) return -Errs.ENOENT;
+            if (g == null) return -Errno.ENOENT;
             int rc = Rules.write(g);
             if (rc != 0) return rc;
             FolderRoot r = roots.of(g);
-            if (r == null) return -Errs.EIO;
+            if (r == null) return -Errno.EIO;
             boolean root = callerIsRoot();
             rc = ModeCheck.parentOf(r, pf.rel(), root);
             if (rc == 0) rc = ModeCheck.parentOf(r, pt.rel(), root);
@@ -284,7 +285,7 @@ public final class SharefsFs extends ReadOnlyFs {
             if (g.mayDelete()) return r.rename(pf.rel(), pt.rel(), 0);
             // Without delete permission a rename may not replace anything; NOREPLACE makes that race-free.
             rc = r.rename(pf.rel(), pt.rel(), RENAME_NOREPLACE);
-            if (rc == -Errs.EEXIST) return Rules.delete(g);
+            if (rc == -Errno.EEXIST) return Rules.delete(g);
             return rc;
         } catch (Throwable t) {
             return Errs.fail("rename", from + " -> " + to, t);
@@ -294,8 +295,8 @@ public final class SharefsFs extends ReadOnlyFs {
     /** `mv a b` at the view root: the folder rename rules; moving a folder into a folder is refused. */
     private int renameFolder(FusePath pf, FusePath pt) {
         Grant g = grant(pf);
-        if (g == null) return -Errs.ENOENT;
-        if (!pt.isFolderItself()) return -Errs.EPERM;
+        if (g == null) return -Errno.ENOENT;
+        if (!pt.isFolderItself()) return -Errno.EPERM;
         int rc = Rules.renameFolder(g);
         if (rc != 0) return rc;
         if (pf.folder().equals(pt.folder())) return 0;
@@ -313,7 +314,7 @@ public final class SharefsFs extends ReadOnlyFs {
             int d = denied();
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
-            Target t = toChange(p, -Errs.EPERM, mode);
+            Target t = toChange(p, -Errno.EPERM, mode);
             return t.refused() ? t.errno() : t.root().chmod(p.rel(), (int) (mode & 01777));
         } catch (Throwable t) {
             return Errs.fail("chmod", path, t);
@@ -328,16 +329,16 @@ public final class SharefsFs extends ReadOnlyFs {
             FusePath p = FusePath.parse(path);
             Grant g = p.isRoot() ? null : grant(p);
             if (!p.isRoot()) {
-                if (g == null) return -Errs.ENOENT;
+                if (g == null) return -Errno.ENOENT;
                 FolderRoot r = roots.of(g);
-                if (r == null) return -Errs.EIO;
+                if (r == null) return -Errno.EIO;
                 int mode = r.mode(p.rel());
                 if (mode < 0) return mode;
             }
             // Everything already appears owned by the session, so "chown to myself" changes nothing.
             boolean sameUid = (int) uid == -1 || uid == caller.uid();
             boolean sameGid = (int) gid == -1 || gid == caller.gid();
-            return sameUid && sameGid ? 0 : -Errs.EPERM;
+            return sameUid && sameGid ? 0 : -Errno.EPERM;
         } catch (Throwable t) {
             return Errs.fail("chown", path, t);
         }
@@ -349,7 +350,7 @@ public final class SharefsFs extends ReadOnlyFs {
             int d = denied();
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
-            Target t = toChange(p, -Errs.EACCES, 0);
+            Target t = toChange(p, -Errno.EACCES, 0);
             if (t.refused()) return t.errno();
             long[] times = timespec == null ? null : new long[] {
                     timespec[0].tv_sec.get(), timespec[0].tv_nsec.longValue(),
@@ -363,8 +364,8 @@ public final class SharefsFs extends ReadOnlyFs {
     /** Only the user.* namespace may be written; the others carry security meaning. */
     private static int xattrNamespace(String name) {
         if (name.startsWith("user.")) return 0;
-        if (name.startsWith("system.")) return -Errs.EOPNOTSUPP;
-        return -Errs.EPERM;
+        if (name.startsWith("system.")) return -Errno.EOPNOTSUPP;
+        return -Errno.EPERM;
     }
 
     @Override
@@ -373,7 +374,7 @@ public final class SharefsFs extends ReadOnlyFs {
             int d = denied();
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
-            Target t = toChange(p, -Errs.EACCES, 0);
+            Target t = toChange(p, -Errno.EACCES, 0);
             if (t.refused()) return t.errno();
             int rc = xattrNamespace(name);
             return rc != 0 ? rc : t.root().setxattr(p.rel(), name, value, size, flags);
@@ -388,7 +389,7 @@ public final class SharefsFs extends ReadOnlyFs {
             int d = denied();
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
-            Target t = toChange(p, -Errs.EACCES, 0);
+            Target t = toChange(p, -Errno.EACCES, 0);
             if (t.refused()) return t.errno();
             int rc = xattrNamespace(name);
             return rc != 0 ? rc : t.root().removexattr(p.rel(), name);

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import sharefs.access.LiveView;
 import sharefs.access.MountScope;
 import sharefs.access.SharingGrantSource;
+import sharefs.backing.Errno;
 import sharefs.backing.FolderRoot;
 import sharefs.sharing.FolderAccess;
 import sharefs.sharing.Sharing;
@@ -112,14 +113,14 @@ public final class ViewMount implements AutoCloseable {
             } catch (SharingException e) {
                 log.info("mv {} {} at the view root refused: {}", oldName, newName, e.getMessage());
                 return switch (e.kind()) {
-                    case FORBIDDEN -> -Errs.EPERM;
-                    case CONFLICT -> -Errs.EEXIST;
-                    case INVALID -> -Errs.EINVAL;
-                    case NOT_FOUND -> -Errs.ENOENT;
+                    case FORBIDDEN -> -Errno.EPERM;
+                    case CONFLICT -> -Errno.EEXIST;
+                    case INVALID -> -Errno.EINVAL;
+                    case NOT_FOUND -> -Errno.ENOENT;
                 };
             } catch (RuntimeException e) {
                 log.error("folder rename {} -> {} failed", oldName, newName, e);
-                return -Errs.EIO;
+                return -Errno.EIO;
             }
         };
     }
