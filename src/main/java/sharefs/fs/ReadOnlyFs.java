@@ -9,6 +9,7 @@ import static sharefs.backing.Flags.O_RDONLY;
 import static sharefs.backing.Flags.O_TRUNC;
 
 import java.time.Instant;
+import java.util.function.ToIntFunction;
 import jnr.ffi.Pointer;
 import jnr.ffi.Struct;
 import ru.serce.jnrfuse.FuseFillDir;
@@ -96,6 +97,20 @@ public class ReadOnlyFs extends FuseStubFS {
         return view.current().get(p.folder());
     }
 
+    /**
+     * The folder of p and its backing root, once rule allows the operation on the user's grant
+     * (a row of the permission table, or an operation's own check); else the errno that refuses.
+     * The rule is asked before the backing directory is touched.
+     */
+    protected final Target folderOf(FusePath p, ToIntFunction<Grant> rule) {
+        Grant g = grant(p);
+        if (g == null) return Target.refuse(-Errno.ENOENT);
+        int rc = rule.applyAsInt(g);
+        if (rc != 0) return Target.refuse(rc);
+        FolderRoot r = roots.of(g);
+        return r == null ? Target.refuse(-Errno.EIO) : Target.of(g, r);
+    }
+
     /** The grant an open file still has; null once the user lost the folder. */
     protected final Grant grantOf(OpenFile f) {
         return view.current().byId(f.folderId());
@@ -124,13 +139,11 @@ public class ReadOnlyFs extends FuseStubFS {
                 Attrs.viewRoot(stat, caller, view.current().grants().size(), mountedAt);
                 return 0;
             }
-            Grant g = grant(p);
-            if (g == null) return -Errno.ENOENT;
-            FolderRoot r = roots.of(g);
-            if (r == null) return -Errno.EIO;
-            int rc = r.stat(p.rel(), Struct.getMemory(stat));
+            Target t = folderOf(p, Rules::read);
+            if (t.refused()) return t.errno();
+            int rc = t.root().stat(p.rel(), Struct.getMemory(stat));
             if (rc < 0) return rc;
-            Attrs.present(stat, caller, g.readOnly());
+            Attrs.present(stat, caller, t.grant().readOnly());
             return 0;
         } catch (Throwable t) {
             return Errs.fail("getattr", path, t);
@@ -164,12 +177,10 @@ public class ReadOnlyFs extends FuseStubFS {
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
             if (p.isRoot() || p.isFolderItself()) return grant(p) == null && !p.isRoot() ? -Errno.ENOENT : -Errno.EINVAL;
-            Grant g = grant(p);
-            if (g == null) return -Errno.ENOENT;
-            FolderRoot r = roots.of(g);
-            if (r == null) return -Errno.EIO;
+            Target t = folderOf(p, Rules::read);
+            if (t.refused()) return t.errno();
             if (size <= 0) return -Errno.EINVAL;
-            int n = r.readlink(p.rel(), buf, (int) Math.min(Integer.MAX_VALUE, size - 1));
+            int n = t.root().readlink(p.rel(), buf, (int) Math.min(Integer.MAX_VALUE, size - 1));
             if (n < 0) return n;
             buf.putByte(n, (byte) 0);
             return 0;
@@ -185,11 +196,8 @@ public class ReadOnlyFs extends FuseStubFS {
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
             if (p.isRoot()) return 0;
-            Grant g = grant(p);
-            if (g == null) return -Errno.ENOENT;
-            FolderRoot r = roots.of(g);
-            if (r == null) return -Errno.EIO;
-            return ModeCheck.entry(r, p.rel(), ModeCheck.R, callerIsRoot());
+            Target t = folderOf(p, Rules::read);
+            return t.refused() ? t.errno() : ModeCheck.entry(t.root(), p.rel(), ModeCheck.R, callerIsRoot());
         } catch (Throwable t) {
             return Errs.fail("opendir", path, t);
         }
@@ -209,16 +217,14 @@ public class ReadOnlyFs extends FuseStubFS {
                 }
                 return 0;
             }
-            Grant g = grant(p);
-            if (g == null) return -Errno.ENOENT;
-            FolderRoot r = roots.of(g);
-            if (r == null) return -Errno.EIO;
+            Target t = folderOf(p, Rules::read);
+            if (t.refused()) return t.errno();
             filler.apply(buf, ".", null, 0);
             filler.apply(buf, "..", null, 0);
             // Giving the kernel each entry's type spares `find` and friends a lookup per entry.
             jnr.ffi.Pointer mem = jnr.ffi.Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), 256, true);
             FileStat entry = FileStat.of(mem);
-            return r.list(p.rel(), new FolderRoot.DirConsumer() {
+            return t.root().list(p.rel(), new FolderRoot.DirConsumer() {
                 @Override
                 public boolean accept(String name, int type) {
                     return filler.apply(buf, name, null, 0) == 0;
@@ -255,22 +261,16 @@ public class ReadOnlyFs extends FuseStubFS {
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
             if (p.isRoot() || p.isFolderItself()) return grant(p) == null && !p.isRoot() ? -Errno.ENOENT : -Errno.EISDIR;
-            Grant g = grant(p);
-            if (g == null) return -Errno.ENOENT;
             int flags = fi.flags.get();
-            if (wantsWrite(flags)) {
-                int rc = Rules.write(g);
-                if (rc != 0) return rc;
-            }
-            return openFile(g, p, flags, fi);
+            Target t = folderOf(p, g -> wantsWrite(flags) ? Rules.write(g) : Rules.read(g));
+            return t.refused() ? t.errno() : openFile(t, p, flags, fi);
         } catch (Throwable t) {
             return Errs.fail("open", path, t);
         }
     }
 
-    protected final int openFile(Grant g, FusePath p, int flags, FuseFileInfo fi) {
-        FolderRoot r = roots.of(g);
-        if (r == null) return -Errno.EIO;
+    private int openFile(Target t, FusePath p, int flags, FuseFileInfo fi) {
+        FolderRoot r = t.root();
         int need = (flags & O_ACCMODE) == O_RDONLY ? ModeCheck.R
                 : (flags & O_ACCMODE) == 1 ? ModeCheck.W : ModeCheck.R | ModeCheck.W;
         int rc = ModeCheck.entry(r, p.rel(), need, callerIsRoot());
@@ -278,7 +278,7 @@ public class ReadOnlyFs extends FuseStubFS {
         // O_DIRECT would demand aligned buffers from FUSE's; creation flags were handled by the kernel.
         int fd = r.open(p.rel(), flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_DIRECT), 0);
         if (fd < 0) return fd;
-        fi.fh.set(files.add(new OpenFile(fd, g.folderId(), false)));
+        fi.fh.set(files.add(new OpenFile(fd, t.grant().folderId(), false)));
         return 0;
     }
 
@@ -343,14 +343,11 @@ public class ReadOnlyFs extends FuseStubFS {
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
             if (p.isRoot()) return (mask & ModeCheck.W) != 0 ? -Errno.EACCES : 0;
-            Grant g = grant(p);
-            if (g == null) return -Errno.ENOENT;
-            FolderRoot r = roots.of(g);
-            if (r == null) return -Errno.EIO;
-            int need = mask & 7;
-            int rc = ModeCheck.entry(r, p.rel(), need, callerIsRoot());
+            Target t = folderOf(p, Rules::read);
+            if (t.refused()) return t.errno();
+            int rc = ModeCheck.entry(t.root(), p.rel(), mask & 7, callerIsRoot());
             if (rc != 0) return rc;
-            if ((mask & ModeCheck.W) != 0 && g.readOnly()) return -Errno.EROFS;
+            if ((mask & ModeCheck.W) != 0 && t.grant().readOnly()) return -Errno.EROFS;
             return 0;
         } catch (Throwable t) {
             return Errs.fail("access", path, t);
@@ -364,15 +361,11 @@ public class ReadOnlyFs extends FuseStubFS {
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
             if (p.isRoot()) return -Errno.ENODATA;
-            Grant g = grant(p);
-            if (g == null) return -Errno.ENOENT;
             // Capabilities, security labels and ACLs of backing files grant nothing in a view (the
             // daemon enforces the table and owner bits), so they are not shown. The kernel asks for
             // security.capability before the first write of every open file: answer from memory.
-            if (hiddenXattr(name)) return -Errno.ENODATA;
-            FolderRoot r = roots.of(g);
-            if (r == null) return -Errno.EIO;
-            return r.getxattr(p.rel(), name, value, size);
+            Target t = folderOf(p, g -> hiddenXattr(name) ? -Errno.ENODATA : Rules.read(g));
+            return t.refused() ? t.errno() : t.root().getxattr(p.rel(), name, value, size);
         } catch (Throwable t) {
             return Errs.fail("getxattr", path, t);
         }
@@ -406,11 +399,9 @@ public class ReadOnlyFs extends FuseStubFS {
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
             if (p.isRoot()) return 0;
-            Grant g = grant(p);
-            if (g == null) return -Errno.ENOENT;
-            FolderRoot r = roots.of(g);
-            if (r == null) return -Errno.EIO;
-            int n = r.listxattr(p.rel(), list, size);
+            Target t = folderOf(p, Rules::read);
+            if (t.refused()) return t.errno();
+            int n = t.root().listxattr(p.rel(), list, size);
             return n <= 0 || size == 0 ? n : withoutHidden(list, n);
         } catch (Throwable t) {
             return Errs.fail("listxattr", path, t);

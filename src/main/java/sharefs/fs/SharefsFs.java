@@ -47,41 +47,30 @@ public final class SharefsFs extends ReadOnlyFs {
     /** The prelude of every op that makes a new name at p: create, mkdir, mknod, symlink, link. */
     private Target toCreate(FusePath p, long mode) {
         if (p.isRoot() || p.isFolderItself()) return Target.refuse(createAtRoot(p));
-        Grant g = grant(p);
-        if (g == null) return Target.refuse(-Errno.ENOENT);
-        // The setuid/setgid row of the table is EPERM for every level, view included.
-        if ((mode & SET_ID_BITS) != 0) return Target.refuse(-Errno.EPERM);
-        int rc = Rules.write(g);
-        if (rc != 0) return Target.refuse(rc);
-        FolderRoot r = roots.of(g);
-        if (r == null) return Target.refuse(-Errno.EIO);
-        rc = ModeCheck.parentOf(r, p.rel(), callerIsRoot());
-        return rc != 0 ? Target.refuse(rc) : Target.of(g, r);
+        return inWritableParent(p, folderOf(p, g -> writeWithMode(g, mode)));
     }
 
     /** The prelude of every op that removes the name at p: unlink, rmdir. */
     private Target toRemove(FusePath p) {
         if (p.isRoot() || p.isFolderItself()) return Target.refuse(removeAtRoot(p));
-        Grant g = grant(p);
-        if (g == null) return Target.refuse(-Errno.ENOENT);
-        int rc = Rules.delete(g);
-        if (rc != 0) return Target.refuse(rc);
-        FolderRoot r = roots.of(g);
-        if (r == null) return Target.refuse(-Errno.EIO);
-        rc = ModeCheck.parentOf(r, p.rel(), callerIsRoot());
-        return rc != 0 ? Target.refuse(rc) : Target.of(g, r);
+        return inWritableParent(p, folderOf(p, Rules::delete));
     }
 
     /** The prelude of every op that changes the entry at p; at the view root it gets atRoot. */
     private Target toChange(FusePath p, int atRoot, long mode) {
-        if (p.isRoot()) return Target.refuse(atRoot);
-        Grant g = grant(p);
-        if (g == null) return Target.refuse(-Errno.ENOENT);
-        if ((mode & SET_ID_BITS) != 0) return Target.refuse(-Errno.EPERM);
-        int rc = Rules.write(g);
-        if (rc != 0) return Target.refuse(rc);
-        FolderRoot r = roots.of(g);
-        return r == null ? Target.refuse(-Errno.EIO) : Target.of(g, r);
+        return p.isRoot() ? Target.refuse(atRoot) : folderOf(p, g -> writeWithMode(g, mode));
+    }
+
+    /** The write row, with the setuid/setgid row first: that one is EPERM for every level, view included. */
+    private static int writeWithMode(Grant g, long mode) {
+        return (mode & SET_ID_BITS) != 0 ? -Errno.EPERM : Rules.write(g);
+    }
+
+    /** Making or removing a name also needs the owner bits of its directory (for the session's uid). */
+    private Target inWritableParent(FusePath p, Target t) {
+        if (t.refused()) return t;
+        int rc = ModeCheck.parentOf(t.root(), p.rel(), callerIsRoot());
+        return rc != 0 ? Target.refuse(rc) : t;
     }
 
     /** The prelude of every op on an open descriptor that changes the file: write, ftruncate, fallocate. */
@@ -272,15 +261,11 @@ public final class SharefsFs extends ReadOnlyFs {
             if (pf.isFolderItself()) return renameFolder(pf, pt);
             if (pt.isFolderItself()) return createAtRoot(pt) == -Errno.EEXIST ? -Errno.EXDEV : -Errno.EACCES;
             if (!pf.folder().equals(pt.folder())) return -Errno.EXDEV;
-            Grant g = grant(pf);
-            if (g == null) return -Errno.ENOENT;
-            int rc = Rules.write(g);
-            if (rc != 0) return rc;
-            FolderRoot r = roots.of(g);
-            if (r == null) return -Errno.EIO;
-            boolean root = callerIsRoot();
-            rc = ModeCheck.parentOf(r, pf.rel(), root);
-            if (rc == 0) rc = ModeCheck.parentOf(r, pt.rel(), root);
+            Target t = inWritableParent(pf, folderOf(pf, Rules::write));
+            if (t.refused()) return t.errno();
+            Grant g = t.grant();
+            FolderRoot r = t.root();
+            int rc = ModeCheck.parentOf(r, pt.rel(), callerIsRoot());
             if (rc != 0) return rc;
             if (g.mayDelete()) return r.rename(pf.rel(), pt.rel(), 0);
             // Without delete permission a rename may not replace anything; NOREPLACE makes that race-free.
@@ -327,12 +312,10 @@ public final class SharefsFs extends ReadOnlyFs {
             int d = denied();
             if (d != 0) return d;
             FusePath p = FusePath.parse(path);
-            Grant g = p.isRoot() ? null : grant(p);
             if (!p.isRoot()) {
-                if (g == null) return -Errno.ENOENT;
-                FolderRoot r = roots.of(g);
-                if (r == null) return -Errno.EIO;
-                int mode = r.mode(p.rel());
+                Target t = folderOf(p, Rules::read);
+                if (t.refused()) return t.errno();
+                int mode = t.root().mode(p.rel());
                 if (mode < 0) return mode;
             }
             // Everything already appears owned by the session, so "chown to myself" changes nothing.
