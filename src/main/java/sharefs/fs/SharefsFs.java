@@ -6,6 +6,7 @@ import static sharefs.backing.Flags.O_EXCL;
 import static sharefs.backing.Flags.O_WRONLY;
 import static sharefs.backing.Flags.RENAME_NOREPLACE;
 
+import java.util.function.IntUnaryOperator;
 import jnr.ffi.Pointer;
 import ru.serce.jnrfuse.struct.FileStat;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
@@ -73,17 +74,17 @@ public final class SharefsFs extends ReadOnlyFs {
         return rc != 0 ? Target.refuse(rc) : t;
     }
 
-    /** The prelude of every op on an open descriptor that changes the file: write, ftruncate, fallocate. */
-    private OpenFile writableOpenFile(FuseFileInfo fi, int[] errno) {
+    /**
+     * Runs op on the descriptor of an open file the user may still write (checked on every call,
+     * so a downgrade reaches descriptors opened before it); else the errno that refuses it.
+     */
+    private int onWritableFile(FuseFileInfo fi, IntUnaryOperator op) {
         OpenFile f = files.get(fi.fh.get());
-        if (f == null) {
-            errno[0] = -Errno.EBADF;
-            return null;
-        }
+        if (f == null) return -Errno.EBADF;
         Grant g = grantOf(f);
-        // Checked on every call, so a downgrade reaches descriptors opened before it.
-        errno[0] = g == null ? -Errno.EACCES : Rules.write(g);
-        return errno[0] == 0 ? f : null;
+        if (g == null) return -Errno.EACCES;
+        int rc = Rules.write(g);
+        return rc != 0 ? rc : op.applyAsInt(f.fd());
     }
 
     @Override
@@ -109,9 +110,7 @@ public final class SharefsFs extends ReadOnlyFs {
         try {
             int d = denied();
             if (d != 0) return d;
-            int[] errno = new int[1];
-            OpenFile f = writableOpenFile(fi, errno);
-            return f == null ? errno[0] : FileOps.pwrite(f.fd(), buf, size, offset);
+            return onWritableFile(fi, fd -> FileOps.pwrite(fd, buf, size, offset));
         } catch (Throwable t) {
             return Errs.fail("write", path, t);
         }
@@ -138,9 +137,7 @@ public final class SharefsFs extends ReadOnlyFs {
             int d = denied();
             if (d != 0) return d;
             if (files.get(fi.fh.get()) == null) return truncate(path, size);
-            int[] errno = new int[1];
-            OpenFile f = writableOpenFile(fi, errno);
-            return f == null ? errno[0] : FileOps.ftruncate(f.fd(), size);
+            return onWritableFile(fi, fd -> FileOps.ftruncate(fd, size));
         } catch (Throwable t) {
             return Errs.fail("ftruncate", path, t);
         }
@@ -151,9 +148,7 @@ public final class SharefsFs extends ReadOnlyFs {
         try {
             int d = denied();
             if (d != 0) return d;
-            int[] errno = new int[1];
-            OpenFile f = writableOpenFile(fi, errno);
-            return f == null ? errno[0] : FileOps.fallocate(f.fd(), mode, off, length);
+            return onWritableFile(fi, fd -> FileOps.fallocate(fd, mode, off, length));
         } catch (Throwable t) {
             return Errs.fail("fallocate", path, t);
         }
