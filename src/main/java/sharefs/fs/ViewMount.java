@@ -165,10 +165,9 @@ public final class ViewMount implements AutoCloseable {
             }
             boolean listed = MountTable.find(mp).map(MountTable::isSharefs).orElse(false);
             if (listed) {
-                long before = fs.rootProbes();
                 try {
                     Files.readAttributes(mp, java.nio.file.attribute.BasicFileAttributes.class);
-                    if (fs.rootProbes() > before || fs.rootProbes() > 0) return;
+                    if (fs.rootProbes() > 0) return;
                 } catch (IOException ignored) {
                     // Not answering yet.
                 }
