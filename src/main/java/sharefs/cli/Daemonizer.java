@@ -34,7 +34,6 @@ final class Daemonizer {
             throw new IllegalStateException("cannot create " + logs + ": " + e.getMessage());
         }
         List<String> argv = new ArrayList<>();
-        argv.add("setsid");
         argv.add(ProcessHandle.current().info().command().orElse("java"));
         argv.addAll(jvmOptions());
         argv.addAll(classDataSharing());
@@ -43,47 +42,44 @@ final class Daemonizer {
         if (extra != null && !extra.isBlank()) argv.addAll(List.of(extra.trim().split("\\s+")));
         argv.add("-cp");
         argv.add(System.getProperty("java.class.path"));
-        argv.add(Main.class.getName());
+        argv.add(MountDaemon.class.getName());
         argv.addAll(cmd.daemonArgs(ctx, mp, uid, gid));
-        ProcessBuilder pb = new ProcessBuilder(argv);
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start the mount daemon: " + e.getMessage());
-        }
+        long logStart = sizeOf(log);
         String line = null;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            // The JVM itself may print first (e.g. a flight recording's banner): wait for our line.
-            for (String l = r.readLine(); l != null; l = r.readLine()) {
-                if (l.startsWith(READY)) {
-                    line = l;
-                    break;
+        try (DetachedProcess p = DetachedProcess.start(argv, log)) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.stdout(), StandardCharsets.UTF_8))) {
+                // The JVM itself may print first (e.g. a flight recording's banner): wait for our line.
+                for (String l = r.readLine(); l != null; l = r.readLine()) {
+                    if (l.startsWith(READY)) {
+                        line = l;
+                        break;
+                    }
                 }
             }
+            // EOF before the ready line: the daemon has exited; collect it so it is no zombie.
+            if (line == null) p.reap();
         } catch (IOException e) {
-            line = null;
+            throw new IllegalStateException("cannot start the mount daemon: " + e.getMessage());
         }
         if (line != null && line.startsWith(READY)) {
             ctx.print(Views.ok("mounted"), line.substring(READY.length()).trim().replace(")", ", log " + log + ")"));
             return Main.OK;
         }
-        try {
-            p.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        ctx.err("sharefs: mount failed: " + lastError(log));
+        ctx.err("sharefs: mount failed: " + lastError(log, logStart));
         return Main.REFUSED;
     }
 
     /**
-     * A class-data-sharing archive of the daemon's classes, made by the first daemon when it exits
-     * and mapped by every later one: it cuts the JVM's start, most of a mount's time.
+     * A class-data-sharing archive for the daemon: it cuts the JVM's start, most of a mount's time.
+     * scripts/sharefs trains one per build and names it in -Dsharefs.cds. Without it (the jar run
+     * directly), the first daemon of a home writes one when it exits and later ones map it.
      */
     private List<String> classDataSharing() {
+        List<String> quiet = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+        String trained = System.getProperty("sharefs.cds");
+        if (trained != null && Files.isRegularFile(Path.of(trained))) {
+            return concat(List.of("-XX:SharedArchiveFile=" + trained, "-Xshare:auto"), quiet);
+        }
         try {
             Path jar = Path.of(System.getProperty("java.class.path").split(File.pathSeparator)[0]);
             if (!Files.isRegularFile(jar)) return List.of();
@@ -92,11 +88,25 @@ final class Daemonizer {
             String key = Integer.toHexString((jar.toAbsolutePath() + ":" + Files.size(jar) + ":"
                     + Files.getLastModifiedTime(jar).toMillis() + ":" + Runtime.version()).hashCode());
             Path jsa = dir.resolve("daemon-" + key + ".jsa");
-            if (Files.isRegularFile(jsa)) return List.of("-XX:SharedArchiveFile=" + jsa, "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
-            return List.of("-XX:ArchiveClassesAtExit=" + jsa, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+            if (Files.isRegularFile(jsa)) return concat(List.of("-XX:SharedArchiveFile=" + jsa, "-Xshare:auto"), quiet);
+            return concat(List.of("-XX:ArchiveClassesAtExit=" + jsa), quiet);
         } catch (IOException | RuntimeException e) {
             return List.of();
         }
+    }
+
+    private static long sizeOf(Path log) {
+        try {
+            return Files.size(log);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /** A daemon JVM: small fixed heap (the default sizing reaches gigabytes), UTF-8 names. */
@@ -106,10 +116,12 @@ final class Daemonizer {
                 "-Dfile.encoding=UTF-8", "-Dsun.jnu.encoding=UTF-8");
     }
 
-    /** The daemon's own last "sharefs:" line, or the last line of its log. */
-    private static String lastError(Path log) {
+    /** This daemon's last "sharefs:" line, or the last line it logged (the log is appended to from offset from). */
+    private static String lastError(Path log, long from) {
         try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            byte[] all = Files.readAllBytes(log);
+            int start = (int) Math.min(Math.max(0, from), all.length);
+            List<String> lines = new String(all, start, all.length - start, StandardCharsets.UTF_8).lines().toList();
             for (int i = lines.size() - 1; i >= 0; i--) {
                 if (lines.get(i).startsWith("sharefs: ")) return lines.get(i).substring(9);
             }

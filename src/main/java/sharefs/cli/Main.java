@@ -2,6 +2,10 @@ package sharefs.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,11 +15,17 @@ import sharefs.store.Home;
 import sharefs.store.StoreException;
 
 @Command(name = "sharefs", mixinStandardHelpOptions = true, version = "sharefs 0.1",
-        description = "Shared storage folders, enforced on a FUSE mount.",
-        subcommands = {UserCommand.class, ProjectCommand.class, FolderCommand.class, ShareCommand.class,
-                InvitationCommand.class, AuditCommand.class, MountCommand.class, UmountCommand.class,
-                CommandLine.HelpCommand.class})
+        description = "Shared storage folders, enforced on a FUSE mount.")
 public final class Main {
+    /**
+     * The top-level commands, in the order help lists them. picocli builds a command's whole model
+     * by reflection when it is added; building all of them costs a third of a second, which every
+     * call (and every mount's daemon) would pay, so {@link #commandLine} adds only the one named.
+     */
+    private static final Map<String, Class<?>> COMMANDS = commands();
+    /** Global options that take a value, which the search for the command name skips. */
+    private static final Set<String> VALUED_GLOBALS = Set.of("--home", "--db", "--as");
+
     static final int OK = 0;
     static final int REFUSED = 1;
     static final int USAGE = 2;
@@ -62,7 +72,7 @@ public final class Main {
     /** Runs one invocation; what tests call in-process. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         Main main = new Main(out, err);
-        CommandLine cl = new CommandLine(main);
+        CommandLine cl = commandLine(main, args);
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {
@@ -70,7 +80,7 @@ public final class Main {
             err.flush();
             return USAGE;
         });
-        cl.setExecutionExceptionHandler((ex, c, parsed) -> main.fail(ex));
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> fail(ex, err));
         try {
             return cl.execute(args);
         } finally {
@@ -78,7 +88,52 @@ public final class Main {
         }
     }
 
-    private int fail(Exception ex) {
+    private static Map<String, Class<?>> commands() {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        m.put("user", UserCommand.class);
+        m.put("project", ProjectCommand.class);
+        m.put("folder", FolderCommand.class);
+        m.put("share", ShareCommand.class);
+        m.put("invitation", InvitationCommand.class);
+        m.put("audit", AuditCommand.class);
+        m.put("mount", MountCommand.class);
+        m.put("umount", UmountCommand.class);
+        m.put("help", CommandLine.HelpCommand.class);
+        return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * The command line with the one command args name, or with all of them when args name none
+     * or one that does not exist (so help, usage and picocli's "did you mean" are unchanged).
+     */
+    static CommandLine commandLine(Main main, String[] args) {
+        CommandLine cl = new CommandLine(main);
+        String name = commandName(args);
+        Class<?> only = name == null || name.equals("help") ? null : COMMANDS.get(name);
+        if (only != null) {
+            cl.addSubcommand(name, only);
+        } else {
+            COMMANDS.forEach(cl::addSubcommand);
+        }
+        return cl;
+    }
+
+    /** The first word of args that is neither a global option nor its value; null if none. */
+    static String commandName(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) return null;
+            if (VALUED_GLOBALS.contains(a)) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /** One line on err for a command that failed; the exit code for it. */
+    static int fail(Exception ex, PrintWriter err) {
         int code;
         String message;
         if (ex instanceof SharingException se) {

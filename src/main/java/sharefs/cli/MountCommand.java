@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import sharefs.fs.MountRequest;
+import sharefs.fs.NativeWarmUp;
 import sharefs.fs.Preflight;
 import sharefs.fs.ViewMount;
 
@@ -22,11 +23,17 @@ final class MountCommand extends Leaf {
     @Option(names = "--folders", split = ",", paramLabel = "a,b", description = "Mount only these folders") List<String> folders;
     @Option(names = "--read-only", split = ",", paramLabel = "a,b", description = "Lower these folders to view for this mount") List<String> readOnly;
     @Option(names = "--foreground", description = "Stay attached; SIGTERM/SIGINT unmount") boolean foreground;
-    @Option(names = "--poll-ms", paramLabel = "MS", defaultValue = "100", description = "How often the view checks for changes (default ${DEFAULT-VALUE})") long pollMs;
-    @Option(names = "--cache-seconds", paramLabel = "S", defaultValue = "0.5", description = "Kernel attribute/entry cache (default ${DEFAULT-VALUE}; keep under 1 for the one-second promise)") double cacheSeconds;
+    // Defaults are also the field initialisers: MountDaemon fills the fields without picocli.
+    @Option(names = "--poll-ms", paramLabel = "MS", defaultValue = "100", description = "How often the view checks for changes (default ${DEFAULT-VALUE})") long pollMs = 100;
+    @Option(names = "--cache-seconds", paramLabel = "S", defaultValue = "0.5", description = "Kernel attribute/entry cache (default ${DEFAULT-VALUE}; keep under 1 for the one-second promise)") double cacheSeconds = 0.5;
 
     @Override
     int run(Context ctx) {
+        return run(ctx, null);
+    }
+
+    /** warm: a native warm-up the daemon started before anything else, or null to start one here. */
+    int run(Context ctx, NativeWarmUp warm) {
         if (pollMs < 10 || pollMs > 1000) throw new sharefs.sharing.SharingException(
                 sharefs.sharing.SharingException.Kind.INVALID, "--poll-ms must be between 10 and 1000");
         if (cacheSeconds < 0 || cacheSeconds > 1) throw new sharefs.sharing.SharingException(
@@ -35,9 +42,10 @@ final class MountCommand extends Leaf {
         long u = uid != null ? uid : Ids.current("-u");
         long g = gid != null ? gid : Ids.current("-g");
         if (!foreground) return new Daemonizer(ctx).spawn(this, mp, u, g);
+        if (warm == null) warm = NativeWarmUp.start();
         MountRequest req = new MountRequest(ctx.sharing().users().get(user).email(), mp, u, g, folders,
                 readOnly == null ? List.of() : readOnly, pollMs, cacheSeconds);
-        ViewMount m = ViewMount.mount(ctx.sharing(), req);
+        ViewMount m = ViewMount.mount(ctx.sharing(), req, warm);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             m.close();

@@ -45,22 +45,19 @@ public final class ViewMount implements AutoCloseable {
     }
 
     public static ViewMount mount(Sharing sharing, MountRequest req) {
+        return mount(sharing, req, NativeWarmUp.start());
+    }
+
+    /** warm: started by the caller before it opened the database, so the two overlap. */
+    public static ViewMount mount(Sharing sharing, MountRequest req, NativeWarmUp warm) {
         Preflight.check(req.mountPoint());
         long t0 = System.nanoTime();
-        // jnr-ffi generates a class per FUSE callback the first time a filesystem is built: do that
-        // while the database answers, so a mount waits for the slower of the two, not their sum.
-        Thread warm = new Thread(ViewMount::warmUpNative, "sharefs-warm-up");
-        warm.start();
         User user = sharing.users().get(req.email());
         MountScope scope = scope(sharing.folders().view(user.email()), req);
         LiveView view = new LiveView(new SharingGrantSource(sharing, user.id()), scope, sharing.home()::folderDir);
         view.load();
         long t1 = System.nanoTime();
-        try {
-            warm.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        warm.await();
         log.debug("view loaded in {} ms, native ready after {} ms", (t1 - t0) / 1_000_000, (System.nanoTime() - t0) / 1_000_000);
         FolderRoot storageRoot;
         try {
@@ -74,15 +71,6 @@ public final class ViewMount implements AutoCloseable {
         m.start();
         view.start(req.pollMillis());
         return m;
-    }
-
-    private static void warmUpNative() {
-        try {
-            new SharefsFs(null, null, 0, 0, null);
-            JvmThreadLoop.load();
-        } catch (Throwable t) {
-            log.debug("native warm-up failed (the mount will do it itself): {}", t.toString());
-        }
     }
 
     /** --folders and --read-only name folders of the view; kept by id so a later rename keeps them. */
@@ -143,8 +131,10 @@ public final class ViewMount implements AutoCloseable {
             }
         }, "sharefs-fuse-loop");
         t.setDaemon(false);
+        long t0 = System.nanoTime();
         t.start();
         awaitReady(mp);
+        log.debug("the mount answered {} ms after its loop started", (System.nanoTime() - t0) / 1_000_000);
         log.info("mounted the view of {} at {} (uid {}, gid {})", request.email(), mp, request.uid(), request.gid());
     }
 

@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,9 +31,6 @@ import sharefs.sharing.Permission;
  */
 class LifecycleTest {
     static final String A = "a@x.io", B = "b@x.io";
-    static final Path REPO = Path.of(System.getProperty("user.dir"));
-    static final Path CLI = REPO.resolve("scripts/sharefs");
-    static final Path JAR = REPO.resolve("target/sharefs.jar");
 
     @TempDir
     static Path tmp;
@@ -125,14 +121,23 @@ class LifecycleTest {
     // --- the CLI daemon ---------------------------------------------------------------------------
 
     private static Mounts.Result cli(String... args) {
-        List<String> argv = new ArrayList<>(List.of(CLI.toString(), "--home", env.home.dir().toString()));
+        return Mounts.run(cliArgv(args), Duration.ofSeconds(60));
+    }
+
+    /**
+     * The CLI in a JVM of its own, on this test's class path: `mount` starts its daemon from the
+     * same class path, so these tests need no packaged jar (mvn runs them before it builds one).
+     */
+    private static List<String> cliArgv(String... args) {
+        List<String> argv = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                "sharefs.cli.Main", "--home", env.home.dir().toString()));
         argv.addAll(List.of(args));
-        return Mounts.run(argv, Duration.ofSeconds(60));
+        return argv;
     }
 
     @Test
     void cliMountOnABusyMountpoint_oneClearLine_nonZero() throws IOException {
-        Assumptions.assumeTrue(Files.isRegularFile(JAR), "target/sharefs.jar not built (mvn -o -q -DskipTests package)");
         Path mp = env.mountPoint("cli-busy");
         try (ViewMount m = env.mount(B, mp)) {
             Mounts.Result r = cli("mount", "--user", B, mp.toString(), "--uid", "1000", "--gid", "1000");
@@ -144,8 +149,23 @@ class LifecycleTest {
     }
 
     @Test
+    void cliMountRelaysTheReasonOfItsOwnDaemonOnly() throws IOException {
+        Path mp = env.mountPoint("cli-fails");
+        Mounts.Result unknown = cli("mount", "--user", "nobody@x.io", mp.toString());
+        assertEquals(1, unknown.exit(), unknown.toString());
+        assertEquals("sharefs: mount failed: no such user: nobody@x.io", unknown.err().strip());
+        // Same mountpoint, so the same log file: a daemon whose JVM cannot even start must not be
+        // reported with the previous daemon's reason.
+        Mounts.Result noJvm = Mounts.run(cliArgv("mount", "--user", B, mp.toString()), Duration.ofSeconds(60), java.util.Map.of("SHAREFS_DAEMON_JAVA_OPTS", "-XX:+NoSuchOptionSharefs"));
+        assertEquals(1, noJvm.exit(), noJvm.toString());
+        assertEquals(1, noJvm.err().strip().lines().count(), "one line: " + noJvm.err());
+        assertTrue(noJvm.err().startsWith("sharefs: mount failed: "), noJvm.err());
+        assertFalse(noJvm.err().contains("nobody@x.io"), noJvm.err());
+        assertFalse(MountTable.find(mp).isPresent(), "nothing mounted");
+    }
+
+    @Test
     void daemonKilled_newMountOnTheSamePathRecoversByItself() throws Exception {
-        Assumptions.assumeTrue(Files.isRegularFile(JAR), "target/sharefs.jar not built (mvn -o -q -DskipTests package)");
         Path mp = env.mountPoint("killed");
         env.track(mp);
         Mounts.Result r = cli("mount", "--user", B, mp.toString(), "--uid", "1000", "--gid", "1000");
@@ -156,7 +176,7 @@ class LifecycleTest {
         assertEquals(List.of("bees", "shared"), Px.list(mp));
 
         // The daemon is the java process whose command line names this mountpoint with --foreground.
-        Mounts.Result pg = Mounts.run(List.of("pgrep", "-f", "--", "sharefs.cli.Main .*--foreground.* " + mp), Duration.ofSeconds(10));
+        Mounts.Result pg = Mounts.run(List.of("pgrep", "-f", "--", "sharefs.cli.MountDaemon .*--foreground.* " + mp), Duration.ofSeconds(10));
         List<Long> pids = pg.out().lines().map(String::trim).filter(s -> !s.isEmpty()).map(Long::parseLong).toList();
         assertEquals(List.of(printed), pids, "pgrep -f finds exactly the daemon: " + pg);
         assertEquals(0, Mounts.run(List.of("kill", "-9", String.valueOf(printed)), Duration.ofSeconds(10)).exit());
@@ -179,7 +199,6 @@ class LifecycleTest {
 
     @Test
     void cliMountThenUmount() throws IOException {
-        Assumptions.assumeTrue(Files.isRegularFile(JAR), "target/sharefs.jar not built (mvn -o -q -DskipTests package)");
         Path mp = env.mountPoint("cli-umount");
         env.track(mp);
         Mounts.Result r = cli("mount", "--user", A, mp.toString(), "--uid", "1000", "--gid", "1000");

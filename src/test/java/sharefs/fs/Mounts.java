@@ -166,12 +166,19 @@ final class Mounts implements AutoCloseable {
     }
 
     static Result run(List<String> argv, Duration timeout) {
+        return run(argv, timeout, java.util.Map.of());
+    }
+
+    /** env: added to this process's environment for the command. */
+    static Result run(List<String> argv, Duration timeout, java.util.Map<String, String> env) {
         try {
             Path out = Files.createTempFile("sharefs-test", ".out");
             Path err = Files.createTempFile("sharefs-test", ".err");
             try {
-                Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                pb.environment().putAll(env);
+                Process p = pb.start();
                 if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     p.destroyForcibly();
                     p.waitFor(5, TimeUnit.SECONDS);
