@@ -34,6 +34,11 @@ final class Daemonizer {
             throw new IllegalStateException("cannot create " + logs + ": " + e.getMessage());
         }
         List<String> argv = new ArrayList<>();
+        // setsid --fork: the daemon is the grandchild, so it is never this process's child. The
+        // intermediate exits at once and is reaped below; the daemon, orphaned, belongs to init,
+        // which reaps it when it ends, even when this CLI runs inside another JVM (the tests).
+        argv.add("setsid");
+        argv.add("--fork");
         argv.add(ProcessHandle.current().info().command().orElse("java"));
         argv.addAll(jvmOptions());
         argv.addAll(classDataSharing());
@@ -47,6 +52,8 @@ final class Daemonizer {
         long logStart = sizeOf(log);
         String line = null;
         try (DetachedProcess p = DetachedProcess.start(argv, log)) {
+            int forked = p.reap();
+            if (forked != 0) throw new IOException("setsid --fork exited with " + forked);
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.stdout(), StandardCharsets.UTF_8))) {
                 // The JVM itself may print first (e.g. a flight recording's banner): wait for our line.
                 for (String l = r.readLine(); l != null; l = r.readLine()) {
@@ -56,8 +63,6 @@ final class Daemonizer {
                     }
                 }
             }
-            // EOF before the ready line: the daemon has exited; collect it so it is no zombie.
-            if (line == null) p.reap();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the mount daemon: " + e.getMessage());
         }

@@ -19,9 +19,9 @@ import jnr.ffi.annotations.Out;
  * process reads, stderr appended to a log, and no other descriptor inherited.
  *
  * <p>Why not ProcessBuilder: the JDK gives every child a reaper thread blocked in waitpid, and a
- * JVM about to exit waits up to 300 ms for each thread still in native code. A daemon outlives
- * the CLI that started it, so every `sharefs mount` paid those 300 ms on exit. Here nobody waits
- * on the child unless it fails ({@link #reap}); once the CLI exits, init adopts it.
+ * JVM about to exit waits up to 300 ms for a thread still in native code. A daemon outlives the
+ * CLI that started it, so every `sharefs mount` paid those 300 ms on exit. Here nobody waits on
+ * the child but the caller, through {@link #reap}.
  */
 public final class DetachedProcess implements AutoCloseable {
     /** The glibc calls used; glibc 2.34+ for addclosefrom_np (older ones skip closing). */
