@@ -21,8 +21,16 @@ import sharefs.backing.Errno;
  */
 final class JvmThreadLoop {
     private static final Logger log = LoggerFactory.getLogger(JvmThreadLoop.class);
+    /**
+     * Workers at the start, and the most there will be. Like libfuse's own loop, a worker is added
+     * only when a request arrives and none is left waiting for the next one: a sequential
+     * caller is then served by the same two threads in turn. With a fixed pool of 12, the kernel
+     * wakes its waiters in turn, so each request landed on a thread that had slept longest,
+     * often on the other CPU (0.17 migrations per request against 0.01, 10-15% fewer 4 KiB IOPS).
+     */
+    static final int MIN_WORKERS = 2;
     /** libfuse 2 keeps up to 10 idle workers; the kernel has up to 12 background requests in flight. */
-    static final int WORKERS = 12;
+    static final int MAX_WORKERS = 16;
     // struct fuse_buf { size_t size; enum flags; void *mem; int fd; off_t pos; } on LP64.
     private static final int BUF_STRUCT = 40;
     private static final int BUF_SIZE_AT = 0;
@@ -30,6 +38,10 @@ final class JvmThreadLoop {
 
     private final LibFuseLoop lib;
     private final Runtime runtime;
+    /** Workers blocked in receive_buf, ready for the next request. */
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    private int started;
+    private int running;
 
     private JvmThreadLoop(LibFuseLoop lib) {
         this.lib = lib;
@@ -65,19 +77,15 @@ final class JvmThreadLoop {
         Pointer session = lib.fuse_get_session(fuse);
         Pointer chan = lib.fuse_session_next_chan(session, null);
         long bufSize = lib.fuse_chan_bufsize(chan);
-        List<Thread> workers = new ArrayList<>();
-        for (int i = 0; i < WORKERS; i++) {
-            Thread t = new Thread(() -> serve(session, chan, bufSize), "sharefs-fuse-" + i);
-            t.setDaemon(true);
-            workers.add(t);
-            t.start();
-        }
-        for (Thread t : workers) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                lib.fuse_session_exit(session);
+        synchronized (this) {
+            for (int i = 0; i < MIN_WORKERS; i++) startWorker(session, chan, bufSize);
+            while (running > 0) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    lib.fuse_session_exit(session);
+                }
             }
         }
         // fuse_teardown without its fuse_remove_signal_handlers: fuse_setup installed none (the JVM
@@ -85,6 +93,33 @@ final class JvmThreadLoop {
         lib.fuse_unmount(mpOut.getPointer(0), chan);
         lib.fuse_destroy(fuse);
         return 0;
+    }
+
+    /** Caller holds this monitor. */
+    private void startWorker(Pointer session, Pointer chan, long bufSize) {
+        Thread t = new Thread(() -> {
+            try {
+                serve(session, chan, bufSize);
+            } finally {
+                synchronized (this) {
+                    running--;
+                    notifyAll();
+                }
+            }
+        }, "sharefs-fuse-" + started);
+        t.setDaemon(true);
+        started++;
+        running++;
+        t.start();
+    }
+
+    /** A request just took the last waiting worker: add one, up to the maximum, unless shutting down. */
+    private void growIfNone(Pointer session, Pointer chan, long bufSize) {
+        synchronized (this) {
+            if (waiting.get() == 0 && started < MAX_WORKERS && lib.fuse_session_exited(session) == 0) {
+                startWorker(session, chan, bufSize);
+            }
+        }
     }
 
     private void serve(Pointer session, Pointer chan, long bufSize) {
@@ -97,7 +132,9 @@ final class JvmThreadLoop {
             buf.putLong(BUF_SIZE_AT, bufSize);
             buf.putAddress(BUF_MEM_AT, data.address());
             chanRef.putAddress(0, chan.address());
+            waiting.incrementAndGet();
             int res = lib.fuse_session_receive_buf(session, buf, chanRef);
+            if (waiting.decrementAndGet() == 0 && res > 0) growIfNone(session, chan, bufSize);
             if (res == -Errno.EINTR) continue;
             if (res <= 0) {
                 // 0 or -ENODEV: unmounted. Anything else: stop serving rather than spin.
