@@ -66,6 +66,7 @@ public final class FolderRoot implements AutoCloseable {
     private final Path path;
     private final RootFd root;
     private final ParentResolver resolver;
+    private final DirCache dirs = new DirCache();
 
     private FolderRoot(Path path, RootFd root, ParentResolver resolver) {
         this.path = path;
@@ -118,6 +119,12 @@ public final class FolderRoot implements AutoCloseable {
     @Override
     public void close() {
         root.close();
+        dirs.clear();
+    }
+
+    /** How many directory descriptors are cached (for tests). */
+    int cachedDirs() {
+        return dirs.size();
     }
 
     /** fstatat(AT_SYMLINK_NOFOLLOW) into statbuf (at least {@link StatBuf#SIZE} bytes). */
@@ -152,12 +159,20 @@ public final class FolderRoot implements AutoCloseable {
     }
 
     public int rmdir(String rel) {
-        return at(rel, (dfd, name) -> check(lib.unlinkat(dfd, name, AT_REMOVEDIR)));
+        int rc = at(rel, (dfd, name) -> check(lib.unlinkat(dfd, name, AT_REMOVEDIR)));
+        if (rc == 0) dirs.invalidate(rel);
+        return rc;
     }
 
     /** renameat2; flags 0 or {@link Flags#RENAME_NOREPLACE} (RENAME_EXCHANGE also passes through). */
     public int rename(String from, String to, int flags) {
-        return at2(from, to, (fd1, n1, fd2, n2) -> check(lib.renameat2(fd1, n1, fd2, n2, flags)));
+        int rc = at2(from, to, (fd1, n1, fd2, n2) -> check(lib.renameat2(fd1, n1, fd2, n2, flags)));
+        if (rc == 0) {
+            // Both names: a directory left "from", and "to" may have replaced (or swapped with) one.
+            dirs.invalidate(from);
+            dirs.invalidate(to);
+        }
+        return rc;
     }
 
     /** linkat without AT_SYMLINK_FOLLOW: a symlink is linked as itself. */
@@ -300,13 +315,38 @@ public final class FolderRoot implements AutoCloseable {
     /** Caller holds a root reference. */
     private int atParent(RelPath p, AtOp op) {
         int rootFd = root.fd();
+        if (p.parent.isEmpty()) return op.apply(rootFd, p.name);
+        RootFd cached = dirs.acquire(p.parent);
+        if (cached != null) {
+            int rc;
+            boolean removed;
+            try {
+                rc = op.apply(cached.fd(), p.name);
+                // Nothing happens on ENOENT, so the op may run again: in a directory that another
+                // mount removed (and perhaps made again) since it was cached, against the new one.
+                removed = rc == -Errno.ENOENT && isRemoved(cached.fd());
+            } finally {
+                cached.release();
+            }
+            if (!removed) return rc;
+            dirs.invalidate(p.parent);
+        }
         int dfd = resolver.open(rootFd, p.parent);
         if (dfd < 0) return dfd;
+        RootFd fresh = dirs.offer(p.parent, dfd);
         try {
-            return op.apply(dfd, p.name);
+            return op.apply(fresh.fd(), p.name);
         } finally {
-            if (dfd != rootFd) lib.close(dfd);
+            fresh.release();
+            // A close() that raced this offer must not leave the descriptor cached.
+            if (root.isClosed()) dirs.clear();
         }
+    }
+
+    /** Whether a directory fd names a directory that has been removed (no links left). */
+    private boolean isRemoved(int dirFd) {
+        byte[] st = new byte[StatBuf.SIZE];
+        return lib.fstatat(dirFd, new byte[1], st, AT_EMPTY_PATH) == 0 && StatBuf.nlink(st) == 0;
     }
 
     /** Pins the entry itself (a symlink stays a symlink) with an O_PATH|O_NOFOLLOW fd. */

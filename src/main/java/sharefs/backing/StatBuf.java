@@ -39,6 +39,14 @@ public final class StatBuf {
                 | (b[MODE + 3] & 0xff) << 24;
     }
 
+    /** st_nlink from a struct stat held in a Java array (little-endian). */
+    static long nlink(byte[] b) {
+        long v = 0;
+        int width = X86 ? 8 : 4;
+        for (int i = width - 1; i >= 0; i--) v = v << 8 | (b[NLINK + i] & 0xff);
+        return v;
+    }
+
     /** A fresh native buffer big enough for a struct stat. */
     public static Pointer allocate() {
         return jnr.ffi.Memory.allocateDirect(jnr.ffi.Runtime.getRuntime(Native.libc()), SIZE);
