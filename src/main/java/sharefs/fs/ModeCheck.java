@@ -24,6 +24,14 @@ final class ModeCheck {
         return (owner & need) == need ? 0 : -Errno.EACCES;
     }
 
+    /**
+     * The owner-bit check before an operation that reports a missing or unusable entry itself
+     * (open, truncate): for a root caller, who passes anyway, it costs no stat.
+     */
+    static int beforeUse(FolderRoot root, String rel, int need, boolean callerIsRoot) {
+        return callerIsRoot ? 0 : entry(root, rel, need, false);
+    }
+
     /** Creating or removing a name needs write and search permission on the directory holding it. */
     static int parentOf(FolderRoot root, String rel, boolean callerIsRoot) {
         if (callerIsRoot) return 0;

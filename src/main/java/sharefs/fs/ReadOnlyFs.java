@@ -273,7 +273,7 @@ public class ReadOnlyFs extends FuseStubFS {
         FolderRoot r = t.root();
         int need = (flags & O_ACCMODE) == O_RDONLY ? ModeCheck.R
                 : (flags & O_ACCMODE) == 1 ? ModeCheck.W : ModeCheck.R | ModeCheck.W;
-        int rc = ModeCheck.entry(r, p.rel(), need, callerIsRoot());
+        int rc = ModeCheck.beforeUse(r, p.rel(), need, callerIsRoot());
         if (rc != 0) return rc;
         // O_DIRECT would demand aligned buffers from FUSE's; creation flags were handled by the kernel.
         int fd = r.open(p.rel(), flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_DIRECT), 0);

@@ -124,7 +124,7 @@ public final class SharefsFs extends ReadOnlyFs {
             FusePath p = FusePath.parse(path);
             Target t = toChange(p, -Errno.EISDIR, 0);
             if (t.refused()) return t.errno();
-            int rc = ModeCheck.entry(t.root(), p.rel(), ModeCheck.W, callerIsRoot());
+            int rc = ModeCheck.beforeUse(t.root(), p.rel(), ModeCheck.W, callerIsRoot());
             return rc != 0 ? rc : t.root().truncate(p.rel(), size);
         } catch (Throwable t) {
             return Errs.fail("truncate", path, t);
