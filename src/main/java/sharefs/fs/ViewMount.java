@@ -134,6 +134,7 @@ public final class ViewMount implements AutoCloseable {
         long t0 = System.nanoTime();
         t.start();
         awaitReady(mp);
+        Readahead.widen(mp);
         log.debug("the mount answered {} ms after its loop started", (System.nanoTime() - t0) / 1_000_000);
         log.info("mounted the view of {} at {} (uid {}, gid {})", request.email(), mp, request.uid(), request.gid());
     }

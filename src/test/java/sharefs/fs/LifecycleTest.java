@@ -165,6 +165,16 @@ class LifecycleTest {
     }
 
     @Test
+    void mountWidensItsReadaheadToOneMebibyte() throws IOException {
+        Path mp = env.mountPoint("readahead");
+        try (ViewMount m = env.mount(B, mp)) {
+            long dev = ((Number) Files.getAttribute(mp, "unix:dev")).longValue();
+            Path knob = Path.of("/sys/class/bdi", Readahead.major(dev) + ":" + Readahead.minor(dev), "read_ahead_kb");
+            assertEquals(String.valueOf(Readahead.KIB), Files.readString(knob).strip(), knob.toString());
+        }
+    }
+
+    @Test
     void daemonKilled_newMountOnTheSamePathRecoversByItself() throws Exception {
         Path mp = env.mountPoint("killed");
         env.track(mp);
