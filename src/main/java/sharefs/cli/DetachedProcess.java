@@ -68,7 +68,7 @@ public final class DetachedProcess implements AutoCloseable {
     static DetachedProcess start(List<String> argv, Path stderrLog) throws IOException {
         Posix posix;
         try {
-            posix = LibraryLoader.create(Posix.class).load("c");
+            posix = Binding.POSIX;
         } catch (LinkageError | RuntimeException e) {
             throw new IOException("cannot bind libc to start a process: " + e, e);
         }
@@ -113,6 +113,27 @@ public final class DetachedProcess implements AutoCloseable {
             if (fds[1] >= 0) posix.close(fds[1]);
             throw e;
         }
+    }
+
+    /**
+     * Builds the libc binding on a side thread: jnr-ffi generates its class, a tenth of a second
+     * that `mount` can spend while picocli parses the command line instead of after.
+     */
+    static void prepareInBackground() {
+        Thread t = new Thread(() -> {
+            try {
+                Binding.POSIX.getClass();
+            } catch (LinkageError | RuntimeException e) {
+                // start() reports it, if it is ever called.
+            }
+        }, "sharefs-spawn-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The binding, made once per JVM by class initialisation (thread-safe, immutable after). */
+    private static final class Binding {
+        static final Posix POSIX = LibraryLoader.create(Posix.class).load("c");
     }
 
     long pid() {

@@ -72,6 +72,7 @@ public final class Main {
     /** Runs one invocation; what tests call in-process. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         Main main = new Main(out, err);
+        if ("mount".equals(commandName(args))) DetachedProcess.prepareInBackground();
         CommandLine cl = commandLine(main, args);
         cl.setOut(out);
         cl.setErr(err);
