@@ -1,7 +1,6 @@
 package sharefs.cli;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -75,29 +74,14 @@ final class Daemonizer {
     }
 
     /**
-     * A class-data-sharing archive for the daemon: it cuts the JVM's start, most of a mount's time.
-     * scripts/sharefs trains one per build and names it in -Dsharefs.cds. Without it (the jar run
-     * directly), the first daemon of a home writes one when it exits and later ones map it.
+     * The class-data-sharing archive scripts/sharefs trains once per build and names in
+     * -Dsharefs.cds: it cuts the daemon JVM's start, most of a mount's time. Run without the
+     * launcher, the daemon starts without one.
      */
-    private List<String> classDataSharing() {
-        List<String> quiet = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+    private static List<String> classDataSharing() {
         String trained = System.getProperty("sharefs.cds");
-        if (trained != null && Files.isRegularFile(Path.of(trained))) {
-            return concat(List.of("-XX:SharedArchiveFile=" + trained, "-Xshare:auto"), quiet);
-        }
-        try {
-            Path jar = Path.of(System.getProperty("java.class.path").split(File.pathSeparator)[0]);
-            if (!Files.isRegularFile(jar)) return List.of();
-            Path dir = ctx.home().dir().resolve("cache");
-            Files.createDirectories(dir);
-            String key = Integer.toHexString((jar.toAbsolutePath() + ":" + Files.size(jar) + ":"
-                    + Files.getLastModifiedTime(jar).toMillis() + ":" + Runtime.version()).hashCode());
-            Path jsa = dir.resolve("daemon-" + key + ".jsa");
-            if (Files.isRegularFile(jsa)) return concat(List.of("-XX:SharedArchiveFile=" + jsa, "-Xshare:auto"), quiet);
-            return concat(List.of("-XX:ArchiveClassesAtExit=" + jsa), quiet);
-        } catch (IOException | RuntimeException e) {
-            return List.of();
-        }
+        if (trained == null || !Files.isRegularFile(Path.of(trained))) return List.of();
+        return List.of("-XX:SharedArchiveFile=" + trained, "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
     }
 
     private static long sizeOf(Path log) {
@@ -106,12 +90,6 @@ final class Daemonizer {
         } catch (IOException e) {
             return 0;
         }
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
     }
 
     /** A daemon JVM: small fixed heap (the default sizing reaches gigabytes), UTF-8 names. */
