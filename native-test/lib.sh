@@ -329,64 +329,34 @@ _check() {
   fi
 }
 
-_live_flag() { [[ "${1:-}" == --live ]] && echo 1 || echo 0; }
-
-# expect_that [--live] DESC EXPECTATION PREDICATE...  (PREDICATE succeeds; it should use _run)
-expect_that() {
-  local live
-  live=$(_live_flag "$1")
-  ((live)) && shift
-  local desc="$1" expectation="$2"
-  shift 2
-  _check "$desc" "$live" "$expectation" "$@"
-}
-
-# expect_ok [--live] DESC CMD...
-expect_ok() {
-  local live
-  live=$(_live_flag "$1")
-  ((live)) && shift
+# _expect KIND [--live] DESC [ARG] CMD...: the one place the optional --live is read; each KIND
+# names what is expected (for the failure report) and the _holds_* check that decides it.
+_expect() {
+  local kind="$1" live=0
+  shift
+  if [[ "${1:-}" == --live ]]; then live=1; shift; fi
   local desc="$1"
   shift
-  _check "$desc" "$live" "success" _holds_ok "$@"
+  case "$kind" in
+    that) _check "$desc" "$live" "$1" "${@:2}" ;;
+    ok) _check "$desc" "$live" "success" _holds_ok "$@" ;;
+    fail) _check "$desc" "$live" "failure with \"$1\"" _holds_fail "$@" ;;
+    out) _check "$desc" "$live" "success with the line(s): $(tr '\n' '|' <<<"$1" | sed 's/|$//')" _holds_out "$@" ;;
+    contains) _check "$desc" "$live" "success with stdout containing: $1" _holds_contains "$@" ;;
+    no_line) _check "$desc" "$live" "success without the line: $1" _holds_no_line "$@" ;;
+    *) fail "$desc" "lib.sh: unknown expectation kind '$kind'"; return 1 ;;
+  esac
 }
 
+# expect_that [--live] DESC EXPECTATION PREDICATE...  (PREDICATE succeeds; it should use _run)
+expect_that() { _expect that "$@"; }
+# expect_ok [--live] DESC CMD...
+expect_ok() { _expect ok "$@"; }
 # expect_fail [--live] DESC MESSAGE CMD...  (non-zero exit and MESSAGE in stderr)
-expect_fail() {
-  local live
-  live=$(_live_flag "$1")
-  ((live)) && shift
-  local desc="$1" msg="$2"
-  shift 2
-  _check "$desc" "$live" "failure with \"$msg\"" _holds_fail "$msg" "$@"
-}
-
+expect_fail() { _expect fail "$@"; }
 # expect_out [--live] DESC LINES CMD...  (success, and each line of LINES is a line of stdout)
-expect_out() {
-  local live
-  live=$(_live_flag "$1")
-  ((live)) && shift
-  local desc="$1" want="$2"
-  shift 2
-  _check "$desc" "$live" "success with the line(s): $(tr '\n' '|' <<<"$want" | sed 's/|$//')" _holds_out "$want" "$@"
-}
-
+expect_out() { _expect out "$@"; }
 # expect_contains [--live] DESC TEXT CMD...  (success, and TEXT occurs somewhere in stdout)
-expect_contains() {
-  local live
-  live=$(_live_flag "$1")
-  ((live)) && shift
-  local desc="$1" text="$2"
-  shift 2
-  _check "$desc" "$live" "success with stdout containing: $text" _holds_contains "$text" "$@"
-}
-
+expect_contains() { _expect contains "$@"; }
 # expect_no_line [--live] DESC LINE CMD...  (success, and LINE is not a line of stdout)
-expect_no_line() {
-  local live
-  live=$(_live_flag "$1")
-  ((live)) && shift
-  local desc="$1" unwanted="$2"
-  shift 2
-  _check "$desc" "$live" "success without the line: $unwanted" _holds_no_line "$unwanted" "$@"
-}
+expect_no_line() { _expect no_line "$@"; }
