@@ -345,8 +345,8 @@ public final class FolderRoot implements AutoCloseable {
 
     /** Whether a directory fd names a directory that has been removed (no links left). */
     private boolean isRemoved(int dirFd) {
-        byte[] st = new byte[StatBuf.SIZE];
-        return lib.fstatat(dirFd, new byte[1], st, AT_EMPTY_PATH) == 0 && StatBuf.nlink(st) == 0;
+        byte[] st = statOf(dirFd);
+        return st != null && StatBuf.nlink(st) == 0;
     }
 
     /** Pins the entry itself (a symlink stays a symlink) with an O_PATH|O_NOFOLLOW fd. */
@@ -365,8 +365,13 @@ public final class FolderRoot implements AutoCloseable {
 
     /** S_IFMT bits of an fd (O_PATH fds allowed) or -errno. */
     private int fileType(int fd) {
+        byte[] st = statOf(fd);
+        return st == null ? -errno() : StatBuf.mode(st) & S_IFMT;
+    }
+
+    /** The struct stat of an fd itself (O_PATH fds allowed); null with errno set if that fails. */
+    private byte[] statOf(int fd) {
         byte[] st = new byte[StatBuf.SIZE];
-        if (lib.fstatat(fd, new byte[1], st, AT_EMPTY_PATH) < 0) return -errno();
-        return StatBuf.mode(st) & S_IFMT;
+        return lib.fstatat(fd, new byte[1], st, AT_EMPTY_PATH) < 0 ? null : st;
     }
 }

@@ -35,15 +35,17 @@ public final class StatBuf {
 
     /** st_mode from a struct stat held in a Java array (little-endian, as on both CPUs). */
     static int mode(byte[] b) {
-        return (b[MODE] & 0xff) | (b[MODE + 1] & 0xff) << 8 | (b[MODE + 2] & 0xff) << 16
-                | (b[MODE + 3] & 0xff) << 24;
+        return (int) littleEndian(b, MODE, 4);
     }
 
-    /** st_nlink from a struct stat held in a Java array (little-endian). */
+    /** st_nlink from a struct stat held in a Java array. */
     static long nlink(byte[] b) {
+        return littleEndian(b, NLINK, X86 ? 8 : 4);
+    }
+
+    private static long littleEndian(byte[] b, int at, int width) {
         long v = 0;
-        int width = X86 ? 8 : 4;
-        for (int i = width - 1; i >= 0; i--) v = v << 8 | (b[NLINK + i] & 0xff);
+        for (int i = width - 1; i >= 0; i--) v = v << 8 | (b[at + i] & 0xff);
         return v;
     }
 

@@ -2,7 +2,6 @@ package sharefs.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +12,7 @@ import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
+import sharefs.backing.LibC;
 
 /**
  * A child started by posix_spawn in a session of its own: stdin /dev/null, stdout a pipe this
@@ -211,11 +211,9 @@ public final class DetachedProcess implements AutoCloseable {
         return array;
     }
 
+    /** LibC.cstr, which leaves rejecting NUL to its callers. */
     private static byte[] cstr(String s) {
         if (s.indexOf('\0') >= 0) throw new IllegalArgumentException("NUL in a process argument");
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        byte[] out = new byte[utf8.length + 1];
-        System.arraycopy(utf8, 0, out, 0, utf8.length);
-        return out;
+        return LibC.cstr(s);
     }
 }
