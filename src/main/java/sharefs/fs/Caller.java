@@ -1,7 +1,6 @@
 package sharefs.fs;
 
 import ru.serce.jnrfuse.struct.FuseContext;
-import sharefs.backing.Errno;
 
 /** Who may enter the mount: the session's uid and root; everyone else gets EACCES. */
 final class Caller {
@@ -21,13 +20,10 @@ final class Caller {
         return gid;
     }
 
-    /** 0 if the calling process may use the mount, -EACCES otherwise. */
-    int check(FuseContext ctx) {
+    /** The kind of caller behind a FUSE context; root is told apart even when it is the session's uid. */
+    Who of(FuseContext ctx) {
         long caller = ctx.uid.get();
-        return caller == uid || caller == 0 ? 0 : -Errno.EACCES;
-    }
-
-    boolean isRoot(FuseContext ctx) {
-        return ctx.uid.get() == 0;
+        if (caller == 0) return Who.ROOT;
+        return caller == uid ? Who.SESSION : Who.STRANGER;
     }
 }

@@ -16,10 +16,10 @@ final class ModeCheck {
     private ModeCheck() {
     }
 
-    static int entry(FolderRoot root, String rel, int need, boolean callerIsRoot) {
+    static int entry(FolderRoot root, String rel, int need, Who who) {
         int mode = root.mode(rel);
         if (mode < 0) return mode;
-        if (callerIsRoot) return 0;
+        if (who.isRoot()) return 0;
         int owner = (mode >> 6) & 7;
         return (owner & need) == need ? 0 : -Errno.EACCES;
     }
@@ -28,14 +28,14 @@ final class ModeCheck {
      * The owner-bit check before an operation that reports a missing or unusable entry itself
      * (open, truncate): for a root caller, who passes anyway, it costs no stat.
      */
-    static int beforeUse(FolderRoot root, String rel, int need, boolean callerIsRoot) {
-        return callerIsRoot ? 0 : entry(root, rel, need, false);
+    static int beforeUse(FolderRoot root, String rel, int need, Who who) {
+        return who.isRoot() ? 0 : entry(root, rel, need, who);
     }
 
     /** Creating or removing a name needs write and search permission on the directory holding it. */
-    static int parentOf(FolderRoot root, String rel, boolean callerIsRoot) {
-        if (callerIsRoot) return 0;
+    static int parentOf(FolderRoot root, String rel, Who who) {
+        if (who.isRoot()) return 0;
         int slash = rel.lastIndexOf('/');
-        return entry(root, slash < 0 ? "" : rel.substring(0, slash), W | X, false);
+        return entry(root, slash < 0 ? "" : rel.substring(0, slash), W | X, who);
     }
 }

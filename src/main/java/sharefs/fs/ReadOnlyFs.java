@@ -85,12 +85,9 @@ public class ReadOnlyFs extends FuseStubFS {
         return "sharefs";
     }
 
-    protected final int denied() {
-        return caller.check(getContext());
-    }
-
-    protected final boolean callerIsRoot() {
-        return caller.isRoot(getContext());
+    /** The caller of the current operation; read once per operation and passed to its checks. */
+    protected final Who who() {
+        return caller.of(getContext());
     }
 
     protected final Grant grant(FusePath p) {
@@ -131,8 +128,8 @@ public class ReadOnlyFs extends FuseStubFS {
     @Override
     public int getattr(String path, FileStat stat) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath p = FusePath.parse(path);
             if (p.isRoot()) {
                 rootProbes.incrementAndGet();
@@ -153,8 +150,8 @@ public class ReadOnlyFs extends FuseStubFS {
     @Override
     public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             OpenFile f = files.get(fi.fh.get());
             if (f == null || f.directory()) return getattr(path, stat);
             Grant g = grantOf(f);
@@ -173,8 +170,8 @@ public class ReadOnlyFs extends FuseStubFS {
     @Override
     public int readlink(String path, Pointer buf, long size) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath p = FusePath.parse(path);
             if (p.isRoot() || p.isFolderItself()) return grant(p) == null && !p.isRoot() ? -Errno.ENOENT : -Errno.EINVAL;
             Target t = folderOf(p, Rules::read);
@@ -192,12 +189,12 @@ public class ReadOnlyFs extends FuseStubFS {
     @Override
     public int opendir(String path, FuseFileInfo fi) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath p = FusePath.parse(path);
             if (p.isRoot()) return 0;
             Target t = folderOf(p, Rules::read);
-            return t.refused() ? t.errno() : ModeCheck.entry(t.root(), p.rel(), ModeCheck.R, callerIsRoot());
+            return t.refused() ? t.errno() : ModeCheck.entry(t.root(), p.rel(), ModeCheck.R, who);
         } catch (Throwable t) {
             return Errs.fail("opendir", path, t);
         }
@@ -206,8 +203,8 @@ public class ReadOnlyFs extends FuseStubFS {
     @Override
     public int readdir(String path, Pointer buf, FuseFillDir filler, long offset, FuseFileInfo fi) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath p = FusePath.parse(path);
             if (p.isRoot()) {
                 filler.apply(buf, ".", null, 0);
@@ -257,23 +254,23 @@ public class ReadOnlyFs extends FuseStubFS {
     @Override
     public int open(String path, FuseFileInfo fi) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath p = FusePath.parse(path);
             if (p.isRoot() || p.isFolderItself()) return grant(p) == null && !p.isRoot() ? -Errno.ENOENT : -Errno.EISDIR;
             int flags = fi.flags.get();
             Target t = folderOf(p, g -> wantsWrite(flags) ? Rules.write(g) : Rules.read(g));
-            return t.refused() ? t.errno() : openFile(t, p, flags, fi);
+            return t.refused() ? t.errno() : openFile(t, p, flags, fi, who);
         } catch (Throwable t) {
             return Errs.fail("open", path, t);
         }
     }
 
-    private int openFile(Target t, FusePath p, int flags, FuseFileInfo fi) {
+    private int openFile(Target t, FusePath p, int flags, FuseFileInfo fi, Who who) {
         FolderRoot r = t.root();
         int need = (flags & O_ACCMODE) == O_RDONLY ? ModeCheck.R
                 : (flags & O_ACCMODE) == 1 ? ModeCheck.W : ModeCheck.R | ModeCheck.W;
-        int rc = ModeCheck.beforeUse(r, p.rel(), need, callerIsRoot());
+        int rc = ModeCheck.beforeUse(r, p.rel(), need, who);
         if (rc != 0) return rc;
         // O_DIRECT would demand aligned buffers from FUSE's; creation flags were handled by the kernel.
         int fd = r.open(p.rel(), flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_DIRECT), 0);
@@ -285,8 +282,8 @@ public class ReadOnlyFs extends FuseStubFS {
     @Override
     public int read(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             OpenFile f = files.get(fi.fh.get());
             if (f == null) return -Errno.EBADF;
             if (grantOf(f) == null) return -Errno.EACCES;
@@ -315,8 +312,8 @@ public class ReadOnlyFs extends FuseStubFS {
     @Override
     public int fsync(String path, int isdatasync, FuseFileInfo fi) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             OpenFile f = files.get(fi.fh.get());
             if (f == null) return -Errno.EBADF;
             return FileOps.fsync(f.fd(), isdatasync != 0);
@@ -328,8 +325,8 @@ public class ReadOnlyFs extends FuseStubFS {
     @Override
     public int statfs(String path, Statvfs stbuf) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             return storageRoot.statfs(Struct.getMemory(stbuf));
         } catch (Throwable t) {
             return Errs.fail("statfs", path, t);
@@ -339,13 +336,13 @@ public class ReadOnlyFs extends FuseStubFS {
     @Override
     public int access(String path, int mask) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath p = FusePath.parse(path);
             if (p.isRoot()) return (mask & ModeCheck.W) != 0 ? -Errno.EACCES : 0;
             Target t = folderOf(p, Rules::read);
             if (t.refused()) return t.errno();
-            int rc = ModeCheck.entry(t.root(), p.rel(), mask & 7, callerIsRoot());
+            int rc = ModeCheck.entry(t.root(), p.rel(), mask & 7, who);
             if (rc != 0) return rc;
             if ((mask & ModeCheck.W) != 0 && t.grant().readOnly()) return -Errno.EROFS;
             return 0;
@@ -357,8 +354,8 @@ public class ReadOnlyFs extends FuseStubFS {
     @Override
     public int getxattr(String path, String name, Pointer value, long size) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath p = FusePath.parse(path);
             if (p.isRoot()) return -Errno.ENODATA;
             // Capabilities, security labels and ACLs of backing files grant nothing in a view (the
@@ -395,8 +392,8 @@ public class ReadOnlyFs extends FuseStubFS {
     @Override
     public int listxattr(String path, Pointer list, long size) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath p = FusePath.parse(path);
             if (p.isRoot()) return 0;
             Target t = folderOf(p, Rules::read);

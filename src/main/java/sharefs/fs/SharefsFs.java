@@ -46,15 +46,15 @@ public final class SharefsFs extends ReadOnlyFs {
     }
 
     /** The prelude of every op that makes a new name at p: create, mkdir, mknod, symlink, link. */
-    private Target toCreate(FusePath p, long mode) {
+    private Target toCreate(FusePath p, long mode, Who who) {
         if (p.isRoot() || p.isFolderItself()) return Target.refuse(createAtRoot(p));
-        return inWritableParent(p, folderOf(p, g -> writeWithMode(g, mode)));
+        return inWritableParent(p, folderOf(p, g -> writeWithMode(g, mode)), who);
     }
 
     /** The prelude of every op that removes the name at p: unlink, rmdir. */
-    private Target toRemove(FusePath p) {
+    private Target toRemove(FusePath p, Who who) {
         if (p.isRoot() || p.isFolderItself()) return Target.refuse(removeAtRoot(p));
-        return inWritableParent(p, folderOf(p, Rules::delete));
+        return inWritableParent(p, folderOf(p, Rules::delete), who);
     }
 
     /** The prelude of every op that changes the entry at p; at the view root it gets atRoot. */
@@ -68,9 +68,9 @@ public final class SharefsFs extends ReadOnlyFs {
     }
 
     /** Making or removing a name also needs the owner bits of its directory (for the session's uid). */
-    private Target inWritableParent(FusePath p, Target t) {
+    private Target inWritableParent(FusePath p, Target t, Who who) {
         if (t.refused()) return t;
-        int rc = ModeCheck.parentOf(t.root(), p.rel(), callerIsRoot());
+        int rc = ModeCheck.parentOf(t.root(), p.rel(), who);
         return rc != 0 ? Target.refuse(rc) : t;
     }
 
@@ -90,10 +90,10 @@ public final class SharefsFs extends ReadOnlyFs {
     @Override
     public int create(String path, long mode, FuseFileInfo fi) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath p = FusePath.parse(path);
-            Target t = toCreate(p, mode);
+            Target t = toCreate(p, mode, who);
             if (t.refused()) return t.errno();
             int flags = fi.flags.get() & ~O_DIRECT;
             int fd = t.root().open(p.rel(), flags | O_CREAT, (int) (mode & 0777));
@@ -108,8 +108,8 @@ public final class SharefsFs extends ReadOnlyFs {
     @Override
     public int write(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             return onWritableFile(fi, fd -> FileOps.pwrite(fd, buf, size, offset));
         } catch (Throwable t) {
             return Errs.fail("write", path, t);
@@ -119,12 +119,12 @@ public final class SharefsFs extends ReadOnlyFs {
     @Override
     public int truncate(String path, long size) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath p = FusePath.parse(path);
             Target t = toChange(p, -Errno.EISDIR, 0);
             if (t.refused()) return t.errno();
-            int rc = ModeCheck.beforeUse(t.root(), p.rel(), ModeCheck.W, callerIsRoot());
+            int rc = ModeCheck.beforeUse(t.root(), p.rel(), ModeCheck.W, who);
             return rc != 0 ? rc : t.root().truncate(p.rel(), size);
         } catch (Throwable t) {
             return Errs.fail("truncate", path, t);
@@ -134,8 +134,8 @@ public final class SharefsFs extends ReadOnlyFs {
     @Override
     public int ftruncate(String path, long size, FuseFileInfo fi) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             if (files.get(fi.fh.get()) == null) return truncate(path, size);
             return onWritableFile(fi, fd -> FileOps.ftruncate(fd, size));
         } catch (Throwable t) {
@@ -146,8 +146,8 @@ public final class SharefsFs extends ReadOnlyFs {
     @Override
     public int fallocate(String path, int mode, long off, long length, FuseFileInfo fi) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             return onWritableFile(fi, fd -> FileOps.fallocate(fd, mode, off, length));
         } catch (Throwable t) {
             return Errs.fail("fallocate", path, t);
@@ -157,10 +157,10 @@ public final class SharefsFs extends ReadOnlyFs {
     @Override
     public int mkdir(String path, long mode) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath p = FusePath.parse(path);
-            Target t = toCreate(p, mode);
+            Target t = toCreate(p, mode, who);
             return t.refused() ? t.errno() : t.root().mkdir(p.rel(), (int) (mode & 01777));
         } catch (Throwable t) {
             return Errs.fail("mkdir", path, t);
@@ -170,13 +170,13 @@ public final class SharefsFs extends ReadOnlyFs {
     @Override
     public int mknod(String path, long mode, long rdev) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             int type = (int) (mode & FileStat.S_IFMT);
             // Device nodes and sockets are refused for everyone, whatever the folder's permission.
             if (type != FileStat.S_IFIFO && type != FileStat.S_IFREG) return -Errno.EPERM;
             FusePath p = FusePath.parse(path);
-            Target t = toCreate(p, mode);
+            Target t = toCreate(p, mode, who);
             if (t.refused()) return t.errno();
             if (type == FileStat.S_IFREG) {
                 int fd = t.root().open(p.rel(), O_CREAT | O_EXCL | O_WRONLY, (int) (mode & 0777));
@@ -191,10 +191,10 @@ public final class SharefsFs extends ReadOnlyFs {
     @Override
     public int symlink(String target, String linkPath) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath p = FusePath.parse(linkPath);
-            Target t = toCreate(p, 0);
+            Target t = toCreate(p, 0, who);
             // Stored verbatim: the caller's kernel resolves it in the caller's namespace, never the daemon.
             return t.refused() ? t.errno() : t.root().symlink(target, p.rel());
         } catch (Throwable t) {
@@ -205,14 +205,14 @@ public final class SharefsFs extends ReadOnlyFs {
     @Override
     public int link(String from, String to) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath pf = FusePath.parse(from);
             FusePath pt = FusePath.parse(to);
             if (pf.isRoot() || pf.isFolderItself()) return -Errno.EPERM;
             if (pt.isRoot() || pt.isFolderItself()) return createAtRoot(pt);
             if (!pf.folder().equals(pt.folder())) return -Errno.EXDEV;
-            Target t = toCreate(pt, 0);
+            Target t = toCreate(pt, 0, who);
             return t.refused() ? t.errno() : t.root().link(pf.rel(), pt.rel());
         } catch (Throwable t) {
             return Errs.fail("link", from + " -> " + to, t);
@@ -222,10 +222,10 @@ public final class SharefsFs extends ReadOnlyFs {
     @Override
     public int unlink(String path) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath p = FusePath.parse(path);
-            Target t = toRemove(p);
+            Target t = toRemove(p, who);
             return t.refused() ? t.errno() : t.root().unlink(p.rel());
         } catch (Throwable t) {
             return Errs.fail("unlink", path, t);
@@ -235,10 +235,10 @@ public final class SharefsFs extends ReadOnlyFs {
     @Override
     public int rmdir(String path) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath p = FusePath.parse(path);
-            Target t = toRemove(p);
+            Target t = toRemove(p, who);
             return t.refused() ? t.errno() : t.root().rmdir(p.rel());
         } catch (Throwable t) {
             return Errs.fail("rmdir", path, t);
@@ -248,19 +248,19 @@ public final class SharefsFs extends ReadOnlyFs {
     @Override
     public int rename(String from, String to) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath pf = FusePath.parse(from);
             FusePath pt = FusePath.parse(to);
             if (pf.isRoot() || pt.isRoot()) return -Errno.EBUSY;
             if (pf.isFolderItself()) return renameFolder(pf, pt);
             if (pt.isFolderItself()) return createAtRoot(pt) == -Errno.EEXIST ? -Errno.EXDEV : -Errno.EACCES;
             if (!pf.folder().equals(pt.folder())) return -Errno.EXDEV;
-            Target t = inWritableParent(pf, folderOf(pf, Rules::write));
+            Target t = inWritableParent(pf, folderOf(pf, Rules::write), who);
             if (t.refused()) return t.errno();
             Grant g = t.grant();
             FolderRoot r = t.root();
-            int rc = ModeCheck.parentOf(r, pt.rel(), callerIsRoot());
+            int rc = ModeCheck.parentOf(r, pt.rel(), who);
             if (rc != 0) return rc;
             if (g.mayDelete()) return r.rename(pf.rel(), pt.rel(), 0);
             // Without delete permission a rename may not replace anything; NOREPLACE makes that race-free.
@@ -291,8 +291,8 @@ public final class SharefsFs extends ReadOnlyFs {
     @Override
     public int chmod(String path, long mode) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath p = FusePath.parse(path);
             Target t = toChange(p, -Errno.EPERM, mode);
             return t.refused() ? t.errno() : t.root().chmod(p.rel(), (int) (mode & 01777));
@@ -304,8 +304,8 @@ public final class SharefsFs extends ReadOnlyFs {
     @Override
     public int chown(String path, long uid, long gid) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath p = FusePath.parse(path);
             if (!p.isRoot()) {
                 Target t = folderOf(p, Rules::read);
@@ -325,8 +325,8 @@ public final class SharefsFs extends ReadOnlyFs {
     @Override
     public int utimens(String path, Timespec[] timespec) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath p = FusePath.parse(path);
             Target t = toChange(p, -Errno.EACCES, 0);
             if (t.refused()) return t.errno();
@@ -349,8 +349,8 @@ public final class SharefsFs extends ReadOnlyFs {
     @Override
     public int setxattr(String path, String name, Pointer value, long size, int flags) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath p = FusePath.parse(path);
             Target t = toChange(p, -Errno.EACCES, 0);
             if (t.refused()) return t.errno();
@@ -364,8 +364,8 @@ public final class SharefsFs extends ReadOnlyFs {
     @Override
     public int removexattr(String path, String name) {
         try {
-            int d = denied();
-            if (d != 0) return d;
+            Who who = who();
+            if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath p = FusePath.parse(path);
             Target t = toChange(p, -Errno.EACCES, 0);
             if (t.refused()) return t.errno();
