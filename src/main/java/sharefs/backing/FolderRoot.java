@@ -4,8 +4,6 @@ import static sharefs.backing.Errno.EBADF;
 import static sharefs.backing.Errno.EINVAL;
 import static sharefs.backing.Errno.EISDIR;
 import static sharefs.backing.Errno.ELOOP;
-import static sharefs.backing.Errno.EOPNOTSUPP;
-import static sharefs.backing.Flags.AT_EMPTY_PATH;
 import static sharefs.backing.Flags.AT_FDCWD;
 import static sharefs.backing.Flags.AT_REMOVEDIR;
 import static sharefs.backing.Flags.AT_SYMLINK_NOFOLLOW;
@@ -17,7 +15,6 @@ import static sharefs.backing.Flags.O_RDONLY;
 import static sharefs.backing.Flags.O_WRONLY;
 import static sharefs.backing.Flags.S_IFDIR;
 import static sharefs.backing.Flags.S_IFLNK;
-import static sharefs.backing.Flags.S_IFMT;
 import static sharefs.backing.Flags.S_IFREG;
 import static sharefs.backing.Native.check;
 import static sharefs.backing.Native.errno;
@@ -57,21 +54,18 @@ public final class FolderRoot implements AutoCloseable {
         int apply(int fromDirfd, byte[] fromName, int toDirfd, byte[] toName);
     }
 
-    /** An operation on an O_PATH fd of the entry itself and its "/proc/self/fd/N" path. */
-    private interface EntryOp {
-        int apply(int pathFd, byte[] procPath);
-    }
-
     private final LibC lib = Native.libc();
     private final Path path;
     private final RootFd root;
     private final ParentResolver resolver;
+    private final EntryCalls entries;
     private final DirCache dirs = new DirCache();
 
-    private FolderRoot(Path path, RootFd root, ParentResolver resolver) {
+    private FolderRoot(Path path, RootFd root, ParentResolver resolver, EntryCalls entries) {
         this.path = path;
         this.root = root;
         this.resolver = resolver;
+        this.entries = entries;
     }
 
     /** Opens the root directory (O_PATH|O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC). */
@@ -79,8 +73,12 @@ public final class FolderRoot implements AutoCloseable {
         return open(dir, false);
     }
 
-    /** forceWalkFallback: resolve component by component even where openat2 is available. */
-    public static FolderRoot open(Path dir, boolean forceWalkFallback) throws IOException {
+    /**
+     * forceFallbacks: use what kernels before 6.13 offer even where newer calls are available:
+     * resolve component by component instead of openat2, and chmod and xattrs through a pinned
+     * fd instead of fchmodat2 and getxattrat and its siblings.
+     */
+    public static FolderRoot open(Path dir, boolean forceFallbacks) throws IOException {
         Path abs = dir.toAbsolutePath();
         String s = abs.toString();
         if (!RelPath.noNul(s)) throw new IOException("folder root path contains NUL: " + abs);
@@ -98,7 +96,8 @@ public final class FolderRoot implements AutoCloseable {
             throw new IOException("cannot open folder root " + abs + ": " + why);
         }
         try {
-            return new FolderRoot(abs, new RootFd(fd), new ParentResolver(fd, forceWalkFallback));
+            return new FolderRoot(abs, new RootFd(fd), new ParentResolver(fd, forceFallbacks),
+                    new EntryCalls(fd, forceFallbacks));
         } catch (RuntimeException | Error e) {
             lib.close(fd);
             throw e;
@@ -113,6 +112,11 @@ public final class FolderRoot implements AutoCloseable {
     /** Whether paths are resolved by openat2 (true) or the component walk (false). */
     public boolean usesOpenat2() {
         return resolver.usesOpenat2();
+    }
+
+    /** Whether chmod and xattrs are single no-follow *at syscalls (true) or go through a pinned fd. */
+    public boolean usesAtSyscalls() {
+        return entries.usesAtSyscalls();
     }
 
     /** Closes the root fd once every in-flight operation is done; later calls return -EBADF. Idempotent. */
@@ -193,17 +197,9 @@ public final class FolderRoot implements AutoCloseable {
         return at(rel, (dfd, name) -> check(lib.readlinkat(dfd, name, buf, size)));
     }
 
-    /**
-     * Changes the mode of the entry itself; -EOPNOTSUPP for a symlink. The type check and the
-     * chmod both go through one O_PATH fd, so a swap between them cannot redirect the chmod.
-     */
+    /** Changes the mode of the entry itself; -EOPNOTSUPP for a symlink. */
     public int chmod(String rel, int mode) {
-        return onEntry(rel, (fd, proc) -> {
-            int type = fileType(fd);
-            if (type < 0) return type;
-            if (type == S_IFLNK) return -EOPNOTSUPP;
-            return check(lib.chmod(proc, mode));
-        });
+        return at(rel, (dfd, name) -> entries.chmod(dfd, name, mode));
     }
 
     /** times: {atime_sec, atime_nsec, mtime_sec, mtime_nsec} (nsec may be UTIME_NOW/OMIT); null = now. */
@@ -218,8 +214,8 @@ public final class FolderRoot implements AutoCloseable {
      * never opened and a swapped-in symlink is never written through.
      */
     public int truncate(String rel, long size) {
-        return onEntry(rel, (fd, proc) -> {
-            int type = fileType(fd);
+        return at(rel, (dfd, name) -> entries.pinned(dfd, name, (fd, proc) -> {
+            int type = entries.fileType(fd);
             if (type < 0) return type;
             if (type == S_IFDIR) return -EISDIR;
             if (type == S_IFLNK) return -ELOOP;
@@ -231,7 +227,7 @@ public final class FolderRoot implements AutoCloseable {
             } finally {
                 lib.close(wfd);
             }
-        });
+        }));
     }
 
     /** fstatvfs of the root into a native struct statvfs. */
@@ -248,24 +244,24 @@ public final class FolderRoot implements AutoCloseable {
     public int getxattr(String rel, String name, Pointer buf, long size) {
         if (!RelPath.noNul(name)) return -EINVAL;
         byte[] n = LibC.cstr(name);
-        return onEntry(rel, (fd, proc) -> check(lib.getxattr(proc, n, buf, size)));
+        return at(rel, (dfd, entry) -> entries.getxattr(dfd, entry, n, buf, size));
     }
 
     public int setxattr(String rel, String name, Pointer value, long size, int flags) {
         if (!RelPath.noNul(name)) return -EINVAL;
         byte[] n = LibC.cstr(name);
-        return onEntry(rel, (fd, proc) -> check(lib.setxattr(proc, n, value, size, flags)));
+        return at(rel, (dfd, entry) -> entries.setxattr(dfd, entry, n, value, size, flags));
     }
 
     /** NUL-separated names into buf (or needed size when size is 0) or -errno. */
     public int listxattr(String rel, Pointer buf, long size) {
-        return onEntry(rel, (fd, proc) -> check(lib.listxattr(proc, buf, size)));
+        return at(rel, (dfd, entry) -> entries.listxattr(dfd, entry, buf, size));
     }
 
     public int removexattr(String rel, String name) {
         if (!RelPath.noNul(name)) return -EINVAL;
         byte[] n = LibC.cstr(name);
-        return onEntry(rel, (fd, proc) -> check(lib.removexattr(proc, n)));
+        return at(rel, (dfd, entry) -> entries.removexattr(dfd, entry, n));
     }
 
     /** Calls consumer for each entry except "." and ".."; 0 or -errno (-ELOOP/-ENOTDIR for a symlink). */
@@ -345,33 +341,7 @@ public final class FolderRoot implements AutoCloseable {
 
     /** Whether a directory fd names a directory that has been removed (no links left). */
     private boolean isRemoved(int dirFd) {
-        byte[] st = statOf(dirFd);
+        byte[] st = entries.statOf(dirFd);
         return st != null && StatBuf.nlink(st) == 0;
-    }
-
-    /** Pins the entry itself (a symlink stays a symlink) with an O_PATH|O_NOFOLLOW fd. */
-    private int onEntry(String rel, EntryOp op) {
-        return at(rel, (dfd, name) -> {
-            int fd = lib.openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
-            if (fd < 0) return -errno();
-            try {
-                // Our own fd's magic link resolves to exactly the pinned inode, never by name.
-                return op.apply(fd, LibC.cstr("/proc/self/fd/" + fd));
-            } finally {
-                lib.close(fd);
-            }
-        });
-    }
-
-    /** S_IFMT bits of an fd (O_PATH fds allowed) or -errno. */
-    private int fileType(int fd) {
-        byte[] st = statOf(fd);
-        return st == null ? -errno() : StatBuf.mode(st) & S_IFMT;
-    }
-
-    /** The struct stat of an fd itself (O_PATH fds allowed); null with errno set if that fails. */
-    private byte[] statOf(int fd) {
-        byte[] st = new byte[StatBuf.SIZE];
-        return lib.fstatat(fd, new byte[1], st, AT_EMPTY_PATH) < 0 ? null : st;
     }
 }

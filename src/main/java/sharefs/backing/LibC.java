@@ -15,8 +15,18 @@ public interface LibC {
     int openat(int dirfd, @In byte[] path, int flags, int mode);
     int close(int fd);
 
-    /** Generic syscall entry; used for openat2, which glibc does not wrap. */
+    // Generic syscall entries, for calls glibc does not wrap; every argument is passed as a long
+    // so no upper half of a register is left undefined.
+    /** openat2(dirfd, path, struct open_how *, size). */
     long syscall(long number, long arg1, @In byte[] arg2, @In long[] arg3, long arg4);
+    /** fchmodat2(dirfd, path, mode, flags). */
+    long syscall(long number, long dirfd, @In byte[] path, long mode, long flags);
+    /** getxattrat / setxattrat(dirfd, path, at_flags, name, struct xattr_args *, size). */
+    long syscall(long number, long dirfd, @In byte[] path, long atFlags, @In byte[] name, @In long[] args, long size);
+    /** listxattrat(dirfd, path, at_flags, list, size). */
+    long syscall(long number, long dirfd, @In byte[] path, long atFlags, Pointer list, long size);
+    /** removexattrat(dirfd, path, at_flags, name). */
+    long syscall(long number, long dirfd, @In byte[] path, long atFlags, @In byte[] name);
 
     int fstatat(int dirfd, @In byte[] path, Pointer statbuf, int flags);
     int fstatat(int dirfd, @In byte[] path, @Out byte[] statbuf, int flags);

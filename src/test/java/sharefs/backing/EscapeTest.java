@@ -50,9 +50,10 @@ class EscapeTest {
         removeSymlinks(dir);
     }
 
-    private FolderRoot open(boolean walk) throws IOException {
-        root = FolderRoot.open(dir, walk);
-        assertEquals(!walk, root.usesOpenat2());
+    private FolderRoot open(boolean fallbacks) throws IOException {
+        root = FolderRoot.open(dir, fallbacks);
+        assertEquals(!fallbacks, root.usesOpenat2());
+        assertEquals(!fallbacks, root.usesAtSyscalls());
         return root;
     }
 

@@ -47,9 +47,17 @@ class FolderRootTest {
         root.close();
     }
 
+    /** Reopens the root with or without the older kernels' fallbacks (see {@link BothModes}). */
+    private void reopen(boolean fallbacks) throws IOException {
+        root.close();
+        root = FolderRoot.open(dir, fallbacks);
+        assertEquals(!fallbacks, root.usesAtSyscalls());
+    }
+
     @Test
     void usesOpenat2OnThisKernel() {
         assertTrue(root.usesOpenat2(), "kernel 5.6+ expected here");
+        assertTrue(root.usesAtSyscalls(), "kernel 6.13+ expected here (fchmodat2, getxattrat)");
         assertEquals(dir.toAbsolutePath(), root.path());
     }
 
@@ -193,8 +201,9 @@ class FolderRootTest {
         assertEquals(-ENOENT, root.readlink("nope", buf, 256));
     }
 
-    @Test
-    void chmodChangesModeButRefusesSymlinks() throws IOException {
+    @BothModes
+    void chmodChangesModeButRefusesSymlinks(boolean fallbacks) throws IOException {
+        reopen(fallbacks);
         assertEquals(0, root.chmod("file", 0600));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("file"))));
         assertEquals(0, root.chmod("sub/deep", 0700));
@@ -248,8 +257,9 @@ class FolderRootTest {
         assertTrue(sv.f_namemax.longValue() >= 255);
     }
 
-    @Test
-    void xattrsRoundTrip() {
+    @BothModes
+    void xattrsRoundTrip(boolean fallbacks) throws IOException {
+        reopen(fallbacks);
         int rc = root.setxattr("file", "user.k", bytes("value"), 5, 0);
         org.junit.jupiter.api.Assumptions.assumeTrue(rc != -EOPNOTSUPP, "no user xattrs here");
         assertEquals(0, rc);
@@ -273,6 +283,36 @@ class FolderRootTest {
         assertEquals(1, root.getxattr("", "user.r", buf, 64));
         assertEquals(-ENOENT, root.getxattr("nope", "user.k", buf, 64));
         assertEquals(-EINVAL, root.getxattr("file", "user.\0k", buf, 64));
+    }
+
+    @BothModes
+    void xattrsOfASymlinkAreItsOwnNeverItsTargets(boolean fallbacks) throws IOException {
+        reopen(fallbacks);
+        int rc = root.setxattr("file", "user.k", bytes("value"), 5, 0);
+        org.junit.jupiter.api.Assumptions.assumeTrue(rc != -EOPNOTSUPP, "no user xattrs here");
+        assertEquals(0, root.symlink("file", "ln"));
+        Pointer buf = mem(64);
+        assertEquals(-ENODATA, root.getxattr("ln", "user.k", buf, 64));
+        // The kernel allows no user.* attribute on a symlink itself: setting or removing one is EPERM.
+        assertEquals(-EPERM, root.setxattr("ln", "user.k", bytes("x"), 1, 0));
+        assertEquals(-EPERM, root.removexattr("ln", "user.k"));
+        int n = root.listxattr("ln", buf, 64);
+        assertTrue(n >= 0 && !string(buf, Math.max(n, 0)).contains("user.k"), "listed " + n);
+        assertEquals(5, root.getxattr("file", "user.k", buf, 64));
+    }
+
+    @BothModes
+    void xattrsTakeHeapBuffersToo(boolean fallbacks) throws IOException {
+        reopen(fallbacks);
+        Pointer heap = jnr.ffi.Runtime.getSystemRuntime().getMemoryManager().allocate(16);
+        heap.put(0, "abc".getBytes(StandardCharsets.UTF_8), 0, 3);
+        int rc = root.setxattr("file", "user.h", heap, 3, 0);
+        org.junit.jupiter.api.Assumptions.assumeTrue(rc != -EOPNOTSUPP, "no user xattrs here");
+        assertEquals(0, rc);
+        Pointer out = jnr.ffi.Runtime.getSystemRuntime().getMemoryManager().allocate(16);
+        assertEquals(3, root.getxattr("file", "user.h", out, 16));
+        assertEquals("abc", string(out, 3));
+        assertTrue(root.listxattr("file", out, 16) > 0);
     }
 
     @Test
