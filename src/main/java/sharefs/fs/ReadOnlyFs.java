@@ -126,6 +126,16 @@ public class ReadOnlyFs extends FuseStubFS {
     }
 
     @Override
+    public Pointer init(Pointer conn) {
+        try {
+            ConnWants.apply(conn);
+        } catch (Throwable t) {
+            Errs.fail("init", "/", t);
+        }
+        return null;
+    }
+
+    @Override
     public int getattr(String path, FileStat stat) {
         try {
             Who who = who();
@@ -270,6 +280,9 @@ public class ReadOnlyFs extends FuseStubFS {
         FolderRoot r = t.root();
         int need = (flags & O_ACCMODE) == O_RDONLY ? ModeCheck.R
                 : (flags & O_ACCMODE) == 1 ? ModeCheck.W : ModeCheck.R | ModeCheck.W;
+        // With atomic O_TRUNC the truncation happens here, so it needs write permission, as
+        // open(2) asks for it natively whatever the access mode.
+        if ((flags & O_TRUNC) != 0) need |= ModeCheck.W;
         int rc = ModeCheck.beforeUse(r, p.rel(), need, who);
         if (rc != 0) return rc;
         // O_DIRECT would demand aligned buffers from FUSE's; creation flags were handled by the kernel.

@@ -98,6 +98,21 @@ class CallerUidTest {
     }
 
     @Test
+    void aTruncatingOpenNeedsTheOwnerWriteBit() throws IOException {
+        Path f = mnt.resolve("tests/trunc-" + System.nanoTime());
+        Files.writeString(f, "keep me\n");
+        assertEquals(0, as(1000, "chmod", "444", f.toString()).exit());
+        Mounts.Result trunc = as(1000, "sh", "-c", ": > " + f);
+        assertNotEquals(0, trunc.exit(), trunc.toString());
+        assertTrue(trunc.err().contains("Permission denied"), trunc.err());
+        assertEquals("keep me\n", Files.readString(f));
+        assertEquals(0, as(1000, "chmod", "644", f.toString()).exit());
+        Mounts.Result over = as(1000, "sh", "-c", "echo new > " + f);
+        assertEquals(0, over.exit(), over.toString());
+        assertEquals("new\n", Files.readString(f));
+    }
+
+    @Test
     void root_works() {
         assertEquals(List.of("tests"), Px.list(mnt));
         Mounts.Result ls = Mounts.run(List.of("ls", mnt.resolve("tests").toString()), Duration.ofSeconds(20));
