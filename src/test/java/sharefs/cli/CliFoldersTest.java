@@ -1,5 +1,6 @@
 package sharefs.cli;
 
+import static sharefs.testing.Cast.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,10 +15,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class CliFoldersTest extends CliTestBase {
-    static final String ANN = "ann@x.io";
-    static final String BOB = "bob@x.io";
-    static final String CAT = "cat@x.io";
-    static final String ROOT = "root@x.io";
 
     @BeforeEach
     void users() {

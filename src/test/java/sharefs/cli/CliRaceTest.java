@@ -1,5 +1,6 @@
 package sharefs.cli;
 
+import static sharefs.testing.Cast.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,12 +40,12 @@ class CliRaceTest extends CliTestBase {
 
     @Test
     void concurrentAcceptsOfOneInvitationExitZeroExactlyOnce() throws Exception {
-        addUser("ann@x.io");
-        addUser("bob@x.io");
-        createFolder("ann@x.io", "tests");
-        long id = svc.invitations().invite("ann@x.io", "tests", List.of("bob@x.io"), Permission.VIEW).get(0).invitationId();
+        addUser(ANN);
+        addUser(BOB);
+        createFolder(ANN, "tests");
+        long id = svc.invitations().invite(ANN, "tests", List.of(BOB), Permission.VIEW).get(0).invitationId();
         List<String[]> runs = new ArrayList<>();
-        for (int i = 0; i < 6; i++) runs.add(as("bob@x.io", "invitation", "accept", Long.toString(id)));
+        for (int i = 0; i < 6; i++) runs.add(as(BOB, "invitation", "accept", Long.toString(id)));
         List<Result> results = race(runs);
         assertEquals(1, results.stream().filter(r -> r.code() == 0).count(), results.toString());
         for (Result r : results) {
@@ -53,17 +54,17 @@ class CliRaceTest extends CliTestBase {
             assertOneErrorLine(r);
             assertTrue(r.err().contains("pending"), r.toString());
         }
-        assertEquals(List.of("tests"), folderNames("bob@x.io"));
-        assertEquals(1, svc.shares().list("ann@x.io", "tests").size());
+        assertEquals(List.of("tests"), folderNames(BOB));
+        assertEquals(1, svc.shares().list(ANN, "tests").size());
     }
 
     @Test
     void concurrentInvitesOfOneUserLeaveOnePendingInvitation() throws Exception {
-        addUser("ann@x.io");
-        addUser("bob@x.io");
-        createFolder("ann@x.io", "tests");
+        addUser(ANN);
+        addUser(BOB);
+        createFolder(ANN, "tests");
         List<String[]> runs = new ArrayList<>();
-        for (int i = 0; i < 6; i++) runs.add(as("ann@x.io", "share", "invite", "tests", "--to", "bob@x.io", "--perm", "edit"));
+        for (int i = 0; i < 6; i++) runs.add(as(ANN, "share", "invite", "tests", "--to", BOB, "--perm", "edit"));
         List<Result> results = race(runs);
         assertEquals(1, results.stream().filter(r -> r.code() == 0).count(), results.toString());
         for (Result r : results) {
@@ -72,6 +73,6 @@ class CliRaceTest extends CliTestBase {
                 assertOneErrorLine(r);
             }
         }
-        assertEquals(1, svc.invitations().list("bob@x.io").stream().filter(i -> i.state().equals("pending")).count());
+        assertEquals(1, svc.invitations().list(BOB).stream().filter(i -> i.state().equals("pending")).count());
     }
 }

@@ -1,5 +1,6 @@
 package sharefs.cli;
 
+import static sharefs.testing.Cast.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -13,12 +14,6 @@ import org.junit.jupiter.api.Test;
 import sharefs.sharing.Permission;
 
 class CliSharingTest extends CliTestBase {
-    static final String ANN = "ann@x.io";
-    static final String BOB = "bob@x.io";
-    static final String CAT = "cat@x.io";
-    static final String DAN = "dan@x.io";
-    static final String EVE = "eve@x.io";
-    static final String ROOT = "root@x.io";
 
     @BeforeEach
     void users() {

@@ -1,5 +1,6 @@
 package sharefs.sharing;
 
+import static sharefs.testing.Cast.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,10 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class FoldersTest extends SharingTestBase {
-    static final String ANN = "ann@x.io";
-    static final String BOB = "bob@x.io";
-    static final String CAT = "cat@x.io";
-    static final String ROOT = "root@x.io";
 
     @BeforeEach
     void users() {

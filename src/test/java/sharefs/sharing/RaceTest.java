@@ -1,5 +1,6 @@
 package sharefs.sharing;
 
+import static sharefs.testing.Cast.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,9 +30,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class RaceTest extends SharingTestBase {
     static final int THREADS = 8;
-    static final String ANN = "ann@x.io";
-    static final String BOB = "bob@x.io";
-    static final String CAT = "cat@x.io";
 
     private ExecutorService pool;
 
