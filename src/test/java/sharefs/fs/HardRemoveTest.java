@@ -30,11 +30,8 @@ class HardRemoveTest {
     @BeforeAll
     static void mountA() throws IOException {
         env = new Mounts(tmp);
-        env.user(A);
-        env.folder(A, "tests");
+        mnt = env.soloMount(A, "tests", "a");
         back = env.backing(A, "tests");
-        mnt = env.mountPoint("a");
-        env.mount(A, mnt);
     }
 
     @AfterAll

@@ -89,6 +89,18 @@ final class Mounts implements AutoCloseable {
         return mp;
     }
 
+    /**
+     * The fixture of the single-user tests: email owns one folder and their view is mounted at
+     * mountPoint(mountName); returns that mount point.
+     */
+    Path soloMount(String email, String folder, String mountName) throws IOException {
+        user(email);
+        folder(email, folder);
+        Path mp = mountPoint(mountName);
+        mount(email, mp);
+        return mp;
+    }
+
     ViewMount mount(String email, Path mp) {
         return mount(new MountRequest(email, mp, UID, GID, null, List.of(), 100, 0.5));
     }

@@ -51,12 +51,9 @@ class SymlinkSwapRaceTest {
     @BeforeAll
     static void mountA() throws IOException {
         env = new Mounts(tmp);
-        env.user(A);
-        env.folder(A, "tests");
-        back = env.backing(A, "tests");
         // Different depths on purpose; see the class comment.
-        mnt = env.mountPoint("x/y/a");
-        env.mount(A, mnt);
+        mnt = env.soloMount(A, "tests", "x/y/a");
+        back = env.backing(A, "tests");
         String outsideName = "outside-" + Long.toHexString(System.nanoTime());
         outside = Files.createDirectory(tmp.resolve(outsideName));
         Files.writeString(outside.resolve("f"), SECRET);
