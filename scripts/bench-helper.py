@@ -279,6 +279,9 @@ TARGETS = [
     ("sharefs-view", "sf-view"),
 ]
 
+# The other shared-folder filesystems sharefs is measured against.
+PEERS = ("bindfs", "bindfs-def", "mergerfs")
+
 # key, workload, label, unit, higher_is_better
 ROWS = [
     ("seq_write_1j", 1, "seq write 1 MiB bs, fsync, 1 job", "MiB/s", True),
@@ -367,21 +370,28 @@ def cmd_report(a):
                                     "trials": len(xs)})
         sf = vals.get("sharefs", {}).get("median")
         nat = vals.get("native", {}).get("median")
-        bvars = [(vals[t]["median"], t) for t in ("bindfs", "bindfs-def") if t in vals]
-        best = (max(bvars) if hib else min(bvars)) if bvars else None
+        def best_of(names):
+            xs = [(vals[t]["median"], t) for t in names if t in vals]
+            return (max(xs) if hib else min(xs)) if xs else None
+
+        def over(b):
+            return sf / b[0] if sf is not None and b and b[0] else None
+
+        best = best_of(("bindfs", "bindfs-def"))
+        peer = best_of(PEERS)
         r_nat = sf / nat if sf is not None and nat else None
-        r_bind = sf / best[0] if sf is not None and best and best[0] else None
         rows_out.append({"key": key, "workload": wl, "label": label, "unit": unit,
                          "better": "higher" if hib else "lower", "values": vals,
-                         "sharefs_over_native": r_nat, "sharefs_over_bindfs_best": r_bind,
-                         "bindfs_best": best[1] if best else None})
+                         "sharefs_over_native": r_nat, "sharefs_over_bindfs_best": over(best),
+                         "bindfs_best": best[1] if best else None,
+                         "sharefs_over_peer_best": over(peer), "peer_best": peer[1] if peer else None})
     # ---- text table
     reps = meta.get("reps")
     print()
     print(f"sharefs benchmark ({meta.get('mode', '?')} mode, {reps} repetition(s) per figure; cells: median [min..max])")
     for n in meta.get("notes", []):
         print(f"  note: {n}")
-    head = ["figure", "unit", "better"] + [dict(TARGETS)[t] for t in present] + ["sf/native", "sf/bindfs*"]
+    head = ["figure", "unit", "better"] + [dict(TARGETS)[t] for t in present] + ["sf/native", "sf/bindfs*", "sf/peer*"]
     table = [head]
     for r in rows_out:
         line = [r["label"], r["unit"], r["better"]]
@@ -395,6 +405,7 @@ def cmd_report(a):
                 line.append(fmt(v["median"]))
         line.append("-" if r["sharefs_over_native"] is None else f"{r['sharefs_over_native']:.2f}")
         line.append("-" if r["sharefs_over_bindfs_best"] is None else f"{r['sharefs_over_bindfs_best']:.2f}")
+        line.append("-" if r["sharefs_over_peer_best"] is None else f"{r['sharefs_over_peer_best']:.2f}")
         table.append(line)
     widths = [max(len(row[i]) for row in table) for i in range(len(head))]
     for i, row in enumerate(table):
@@ -403,7 +414,13 @@ def cmd_report(a):
             print("  ".join("-" * w for w in widths))
     print()
     print("sf = sharefs (edit-delete folder); sf-view = sharefs view-only folder (read figures only);")
-    print("bindfs = --multithreaded -o big_writes, bindfs-def = defaults; sf/bindfs* = sharefs / the better bindfs variant.")
+    print("bindfs = --multithreaded -o big_writes, bindfs-def = defaults; sf/bindfs* = sharefs / the better bindfs variant;")
+    print("sf/peer* = sharefs / the best peer of the row (either bindfs variant or mergerfs).")
+    rated = [r for r in rows_out if r["sharefs_over_peer_best"] is not None]
+    if rated:
+        ahead = [r for r in rated if (r["sharefs_over_peer_best"] > 1) == (r["better"] == "higher")
+                 and r["sharefs_over_peer_best"] != 1]
+        print(f"sharefs is ahead of the best peer in {len(ahead)} of {len(rated)} rows.")
     print("Ratios are plain sharefs/peer: for 'higher' rows >1 means sharefs is faster, for 'lower' rows <1 means sharefs is faster.")
     if prop:
         print(f"propagation: {len(prop.get('downgrade', []))} downgrade trials "
