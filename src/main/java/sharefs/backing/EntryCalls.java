@@ -21,6 +21,7 @@ import jnr.ffi.Pointer;
  * call goes through that fd's /proc/self/fd magic link, which lands on exactly the pinned inode.
  */
 final class EntryCalls {
+    // Syscalls added since Linux 5.1 have one number on every architecture we run on.
     private static final long SYS_FCHMODAT2 = 452;
     private static final long SYS_SETXATTRAT = 463, SYS_GETXATTRAT = 464, SYS_LISTXATTRAT = 465,
             SYS_REMOVEXATTRAT = 466;
@@ -43,7 +44,7 @@ final class EntryCalls {
      * EPERM or ENOSYS from a seccomp filter) picks the pinned-fd way. forceFallback picks it always.
      */
     EntryCalls(int dirFd, boolean forceFallback) {
-        boolean known = Native.OPENAT2_KNOWN;
+        boolean known = Native.OPENAT2_KNOWN; // x86_64 and aarch64: the same unified numbers
         byte[] dot = LibC.cstr(".");
         this.chmodAt = !forceFallback && known
                 && probe(lib.syscall(SYS_FCHMODAT2, dirFd, dot, 0, BAD_FLAGS));
@@ -83,7 +84,8 @@ final class EntryCalls {
 
     int setxattr(int dirFd, byte[] name, byte[] attr, Pointer value, long size, int flags) {
         if (xattrAt && direct(value)) {
-            // struct xattr_args packs size (low half) and flags (high half) into its second word.
+            // struct xattr_args's size and flags share its second 64-bit word: size in the low half
+            // (first in memory on these little-endian CPUs), flags in the high half.
             long[] args = {address(value), clamp(size) | ((long) flags << 32)};
             return check(lib.syscall(SYS_SETXATTRAT, dirFd, name, AT_SYMLINK_NOFOLLOW, attr, args, XATTR_ARGS_SIZE));
         }
