@@ -92,9 +92,14 @@ final class Daemonizer {
         }
     }
 
-    /** A daemon JVM: small fixed heap (the default sizing reaches gigabytes), UTF-8 names. */
+    /**
+     * A daemon JVM: a small heap (the default sizing reaches gigabytes), UTF-8 names. It starts
+     * at 32 MiB, whose young generation is all a FUSE request's garbage needs: over a 15,000-file
+     * tar -x that doubled the young collections (43 to 89, 0.12 s in all either way) and left
+     * ~10 MB less resident than a 64 MiB start.
+     */
     static List<String> jvmOptions() {
-        return List.of("-Xms64m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:MaxDirectMemorySize=64m",
+        return List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:MaxDirectMemorySize=64m",
                 "-XX:MaxMetaspaceSize=96m", "-Xss512k", "-XX:+ExitOnOutOfMemoryError",
                 "-Dfile.encoding=UTF-8", "-Dsun.jnu.encoding=UTF-8");
     }
