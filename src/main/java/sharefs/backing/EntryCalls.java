@@ -1,13 +1,11 @@
 package sharefs.backing;
 
 import static sharefs.backing.Errno.EOPNOTSUPP;
-import static sharefs.backing.Flags.AT_EMPTY_PATH;
 import static sharefs.backing.Flags.AT_SYMLINK_NOFOLLOW;
 import static sharefs.backing.Flags.O_CLOEXEC;
 import static sharefs.backing.Flags.O_NOFOLLOW;
 import static sharefs.backing.Flags.O_PATH;
 import static sharefs.backing.Flags.S_IFLNK;
-import static sharefs.backing.Flags.S_IFMT;
 import static sharefs.backing.Native.check;
 import static sharefs.backing.Native.errno;
 
@@ -21,7 +19,6 @@ import jnr.ffi.Pointer;
  * call goes through that fd's /proc/self/fd magic link, which lands on exactly the pinned inode.
  */
 final class EntryCalls {
-    // Syscalls added since Linux 5.1 have one number on every architecture we run on.
     private static final long SYS_FCHMODAT2 = 452;
     private static final long SYS_SETXATTRAT = 463, SYS_GETXATTRAT = 464, SYS_LISTXATTRAT = 465,
             SYS_REMOVEXATTRAT = 466;
@@ -44,7 +41,7 @@ final class EntryCalls {
      * EPERM or ENOSYS from a seccomp filter) picks the pinned-fd way. forceFallback picks it always.
      */
     EntryCalls(int dirFd, boolean forceFallback) {
-        boolean known = Native.OPENAT2_KNOWN; // x86_64 and aarch64: the same unified numbers
+        boolean known = Native.SYSCALL_NUMBERS_KNOWN;
         byte[] dot = LibC.cstr(".");
         this.chmodAt = !forceFallback && known
                 && probe(lib.syscall(SYS_FCHMODAT2, dirFd, dot, 0, BAD_FLAGS));
@@ -67,7 +64,7 @@ final class EntryCalls {
         // The type check and the chmod go through one pinned fd, so a swap between them cannot
         // redirect the chmod.
         return pinned(dirFd, name, (fd, proc) -> {
-            int type = fileType(fd);
+            int type = FileOps.fileType(fd);
             if (type < 0) return type;
             if (type == S_IFLNK) return -EOPNOTSUPP;
             return check(lib.chmod(proc, mode));
@@ -113,18 +110,6 @@ final class EntryCalls {
         } finally {
             lib.close(fd);
         }
-    }
-
-    /** S_IFMT bits of an fd (O_PATH fds allowed) or -errno. */
-    int fileType(int fd) {
-        byte[] st = statOf(fd);
-        return st == null ? -errno() : StatBuf.mode(st) & S_IFMT;
-    }
-
-    /** The struct stat of an fd itself (O_PATH fds allowed); null with errno set if that fails. */
-    byte[] statOf(int fd) {
-        byte[] st = new byte[StatBuf.SIZE];
-        return lib.fstatat(fd, new byte[1], st, AT_EMPTY_PATH) < 0 ? null : st;
     }
 
     /** The *at calls take a raw address: only native memory (or none at all) can go that way. */

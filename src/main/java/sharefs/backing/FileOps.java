@@ -43,6 +43,18 @@ public final class FileOps {
         return Native.check(LIB.fstat(fd, statbuf));
     }
 
+    /** The struct stat of an fd itself (O_PATH fds too) in a Java array; null with errno set if that fails. */
+    static byte[] statOf(int fd) {
+        byte[] st = new byte[StatBuf.SIZE];
+        return LIB.fstatat(fd, new byte[1], st, Flags.AT_EMPTY_PATH) < 0 ? null : st;
+    }
+
+    /** The S_IFMT bits of an fd (O_PATH fds too), or -errno. */
+    static int fileType(int fd) {
+        byte[] st = statOf(fd);
+        return st == null ? -Native.errno() : StatBuf.mode(st) & Flags.S_IFMT;
+    }
+
     /** times: {atime_sec, atime_nsec, mtime_sec, mtime_nsec} (nsec may be UTIME_NOW/OMIT), or null for now. */
     public static int futimens(int fd, long[] times) {
         if (times != null && times.length != 4) return -Errno.EINVAL;

@@ -215,7 +215,7 @@ public final class FolderRoot implements AutoCloseable {
      */
     public int truncate(String rel, long size) {
         return at(rel, (dfd, name) -> entries.pinned(dfd, name, (fd, proc) -> {
-            int type = entries.fileType(fd);
+            int type = FileOps.fileType(fd);
             if (type < 0) return type;
             if (type == S_IFDIR) return -EISDIR;
             if (type == S_IFLNK) return -ELOOP;
@@ -341,7 +341,7 @@ public final class FolderRoot implements AutoCloseable {
 
     /** Whether a directory fd names a directory that has been removed (no links left). */
     private boolean isRemoved(int dirFd) {
-        byte[] st = entries.statOf(dirFd);
+        byte[] st = FileOps.statOf(dirFd);
         return st != null && StatBuf.nlink(st) == 0;
     }
 }

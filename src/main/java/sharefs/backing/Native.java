@@ -10,8 +10,11 @@ public final class Native {
     private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
     /** Where struct layouts and open(2) flag values follow the x86 ABI rather than asm-generic. */
     static final boolean X86_64 = Platform.getNativePlatform().getCPU() == Platform.CPU.X86_64;
-    /** openat2 is syscall 437 only on the architectures we have verified. */
-    static final boolean OPENAT2_KNOWN = X86_64 || Platform.getNativePlatform().getCPU() == Platform.CPU.AARCH64;
+    /**
+     * Whether this CPU is one we verified the numbers of the syscalls glibc does not wrap on
+     * (openat2, fchmodat2, the xattr *at family): those added since Linux 5.1 have one number on both.
+     */
+    static final boolean SYSCALL_NUMBERS_KNOWN = X86_64 || Platform.getNativePlatform().getCPU() == Platform.CPU.AARCH64;
 
     private Native() {}
 

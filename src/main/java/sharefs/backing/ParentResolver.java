@@ -26,7 +26,7 @@ final class ParentResolver {
     /** Probes openat2 on rootFd once; any failure (ENOSYS, or EPERM from a seccomp filter) picks the walk. */
     ParentResolver(int rootFd, boolean forceWalk) {
         boolean ok = false;
-        if (!forceWalk && Native.OPENAT2_KNOWN) {
+        if (!forceWalk && Native.SYSCALL_NUMBERS_KNOWN) {
             long fd = lib.syscall(SYS_OPENAT2, rootFd, LibC.cstr("."), how, OPEN_HOW_SIZE);
             if (fd >= 0) {
                 lib.close((int) fd);
