@@ -140,21 +140,26 @@ public class ReadOnlyFs extends FuseStubFS {
         try {
             Who who = who();
             if (who == Who.STRANGER) return -Errno.EACCES;
-            FusePath p = FusePath.parse(path);
-            if (p.isRoot()) {
-                rootProbes.incrementAndGet();
-                Attrs.viewRoot(stat, caller, view.current().grants().size(), mountedAt);
-                return 0;
-            }
-            Target t = folderOf(p, Rules::read);
-            if (t.refused()) return t.errno();
-            int rc = t.root().stat(p.rel(), Struct.getMemory(stat));
-            if (rc < 0) return rc;
-            Attrs.present(stat, caller, t.grant().readOnly());
-            return 0;
+            return attrsOf(path, stat);
         } catch (Throwable t) {
             return Errs.fail("getattr", path, t);
         }
+    }
+
+    /** getattr once the caller has been admitted; also fgetattr's answer for a handle it does not know. */
+    private int attrsOf(String path, FileStat stat) {
+        FusePath p = FusePath.parse(path);
+        if (p.isRoot()) {
+            rootProbes.incrementAndGet();
+            Attrs.viewRoot(stat, caller, view.current().grants().size(), mountedAt);
+            return 0;
+        }
+        Target t = folderOf(p, Rules::read);
+        if (t.refused()) return t.errno();
+        int rc = t.root().stat(p.rel(), Struct.getMemory(stat));
+        if (rc < 0) return rc;
+        Attrs.present(stat, caller, t.grant().readOnly());
+        return 0;
     }
 
     @Override
@@ -163,7 +168,7 @@ public class ReadOnlyFs extends FuseStubFS {
             Who who = who();
             if (who == Who.STRANGER) return -Errno.EACCES;
             OpenFile f = files.get(fi.fh.get());
-            if (f == null || f.directory()) return getattr(path, stat);
+            if (f == null || f.directory()) return attrsOf(path, stat);
             Grant g = grantOf(f);
             // libfuse answers a create with this fgetattr: failing it after a kick-out that raced the
             // create would report an error for a file that was made. Attributes of the caller's own

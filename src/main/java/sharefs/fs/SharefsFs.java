@@ -121,14 +121,19 @@ public final class SharefsFs extends ReadOnlyFs {
         try {
             Who who = who();
             if (who == Who.STRANGER) return -Errno.EACCES;
-            FusePath p = FusePath.parse(path);
-            Target t = toChange(p, -Errno.EISDIR, 0);
-            if (t.refused()) return t.errno();
-            int rc = ModeCheck.beforeUse(t.root(), p.rel(), ModeCheck.W, who);
-            return rc != 0 ? rc : t.root().truncate(p.rel(), size);
+            return truncateAt(path, size, who);
         } catch (Throwable t) {
             return Errs.fail("truncate", path, t);
         }
+    }
+
+    /** truncate once the caller has been admitted; also ftruncate's for a handle it does not know. */
+    private int truncateAt(String path, long size, Who who) {
+        FusePath p = FusePath.parse(path);
+        Target t = toChange(p, -Errno.EISDIR, 0);
+        if (t.refused()) return t.errno();
+        int rc = ModeCheck.beforeUse(t.root(), p.rel(), ModeCheck.W, who);
+        return rc != 0 ? rc : t.root().truncate(p.rel(), size);
     }
 
     @Override
@@ -136,7 +141,7 @@ public final class SharefsFs extends ReadOnlyFs {
         try {
             Who who = who();
             if (who == Who.STRANGER) return -Errno.EACCES;
-            if (files.get(fi.fh.get()) == null) return truncate(path, size);
+            if (files.get(fi.fh.get()) == null) return truncateAt(path, size, who);
             return onWritableFile(fi, fd -> FileOps.ftruncate(fd, size));
         } catch (Throwable t) {
             return Errs.fail("ftruncate", path, t);
