@@ -16,10 +16,11 @@ import sharefs.store.Database;
 import sharefs.store.Home;
 
 /**
- * What scripts/sharefs runs once per build under -XX:ArchiveClassesAtExit: the classes a CLI call
- * and a mount daemon load (picocli's whole command tree, H2 and Flyway, the sharing rules, the live
- * view, jnr-ffi's FUSE binding), exercised against a throwaway home. Every later CLI call and every
- * daemon maps that archive, which roughly halves a JVM's start.
+ * What scripts/sharefs runs once per build under -XX:DumpLoadedClassList, to list the classes its
+ * static class-data archive holds: those a CLI call and a mount daemon load (picocli's whole
+ * command tree, H2 and Flyway, the sharing rules, the live view, jnr-ffi's FUSE binding),
+ * exercised against a throwaway home. Every later CLI call and every daemon maps that archive,
+ * which roughly halves a JVM's start.
  */
 public final class ClassDataTraining {
     private ClassDataTraining() {}

@@ -81,7 +81,7 @@ final class Daemonizer {
     private static List<String> classDataSharing() {
         String trained = System.getProperty("sharefs.cds");
         if (trained == null || !Files.isRegularFile(Path.of(trained))) return List.of();
-        return List.of("-XX:SharedArchiveFile=" + trained, "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+        return List.of("-XX:SharedArchiveFile=" + trained, "-Xshare:auto", "-Xlog:cds=off");
     }
 
     private static long sizeOf(Path log) {
