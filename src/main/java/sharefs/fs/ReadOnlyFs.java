@@ -168,7 +168,7 @@ public class ReadOnlyFs extends FuseStubFS {
             Who who = who();
             if (who == Who.STRANGER) return -Errno.EACCES;
             OpenFile f = files.get(fi.fh.get());
-            if (f == null || f.directory()) return attrsOf(path, stat);
+            if (f == null) return attrsOf(path, stat);
             Grant g = grantOf(f);
             // libfuse answers a create with this fgetattr: failing it after a kick-out that raced the
             // create would report an error for a file that was made. Attributes of the caller's own
@@ -293,7 +293,7 @@ public class ReadOnlyFs extends FuseStubFS {
         // O_DIRECT would demand aligned buffers from FUSE's; creation flags were handled by the kernel.
         int fd = r.open(p.rel(), flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_DIRECT), 0);
         if (fd < 0) return fd;
-        fi.fh.set(files.add(new OpenFile(fd, t.grant().folderId(), false)));
+        fi.fh.set(files.add(new OpenFile(fd, t.grant().folderId())));
         return 0;
     }
 

@@ -98,7 +98,7 @@ public final class SharefsFs extends ReadOnlyFs {
             int flags = fi.flags.get() & ~O_DIRECT;
             int fd = t.root().open(p.rel(), flags | O_CREAT, (int) (mode & 0777));
             if (fd < 0) return fd;
-            fi.fh.set(files.add(new OpenFile(fd, t.grant().folderId(), false)));
+            fi.fh.set(files.add(new OpenFile(fd, t.grant().folderId())));
             return 0;
         } catch (Throwable t) {
             return Errs.fail("create", path, t);
