@@ -4,9 +4,9 @@ package sharefs.backing;
 public final class Errno {
     public static final int EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, ENXIO = 6, EBADF = 9,
             EAGAIN = 11, EACCES = 13, EFAULT = 14, EBUSY = 16, EEXIST = 17, EXDEV = 18, ENODEV = 19,
-            ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENOSPC = 28, EROFS = 30, ERANGE = 34,
+            ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENFILE = 23, ENOSPC = 28, EROFS = 30, ERANGE = 34,
             ENAMETOOLONG = 36, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40, ENODATA = 61,
-            EOPNOTSUPP = 95;
+            EOPNOTSUPP = 95, ESTALE = 116;
 
     private Errno() {}
 

@@ -55,6 +55,27 @@ public final class FileOps {
         return st == null ? -Native.errno() : StatBuf.mode(st) & Flags.S_IFMT;
     }
 
+    /**
+     * fd if it is a regular file, with O_NONBLOCK cleared unless keepNonblock; otherwise fd is
+     * closed and the answer is -ESTALE (or -errno if it could not be checked).
+     */
+    static int regularOnly(int fd, boolean keepNonblock) {
+        boolean keep = false;
+        try {
+            int type = fileType(fd);
+            if (type < 0) return type;
+            if (type != Flags.S_IFREG) return -Errno.ESTALE;
+            if (!keepNonblock) {
+                int fl = LIB.fcntl(fd, Flags.F_GETFL, 0);
+                if (fl < 0 || LIB.fcntl(fd, Flags.F_SETFL, fl & ~Flags.O_NONBLOCK) < 0) return -Native.errno();
+            }
+            keep = true;
+            return fd;
+        } finally {
+            if (!keep) LIB.close(fd);
+        }
+    }
+
     /** times: {atime_sec, atime_nsec, mtime_sec, mtime_nsec} (nsec may be UTIME_NOW/OMIT), or null for now. */
     public static int futimens(int fd, long[] times) {
         if (times != null && times.length != 4) return -Errno.EINVAL;

@@ -17,6 +17,9 @@ public final class Flags {
     public static final int AT_FDCWD = -100;
     public static final int AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
 
+    public static final int SEEK_SET = 0;
+    public static final int F_GETFL = 3, F_SETFL = 4;
+
     public static final int RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2;
 
     public static final long UTIME_NOW = (1L << 30) - 1, UTIME_OMIT = (1L << 30) - 2;

@@ -9,7 +9,9 @@ import static sharefs.backing.Flags.AT_REMOVEDIR;
 import static sharefs.backing.Flags.AT_SYMLINK_NOFOLLOW;
 import static sharefs.backing.Flags.O_CLOEXEC;
 import static sharefs.backing.Flags.O_DIRECTORY;
+import static sharefs.backing.Flags.O_NOCTTY;
 import static sharefs.backing.Flags.O_NOFOLLOW;
+import static sharefs.backing.Flags.O_NONBLOCK;
 import static sharefs.backing.Flags.O_PATH;
 import static sharefs.backing.Flags.O_RDONLY;
 import static sharefs.backing.Flags.O_WRONLY;
@@ -104,6 +106,32 @@ public final class FolderRoot implements AutoCloseable {
         }
     }
 
+    /**
+     * The root of one folder: the directory {@code name} (a single component, no "/", ".", ".." or
+     * NUL) directly beneath this root, opened O_PATH|O_NOFOLLOW relative to this root's
+     * descriptor, so nothing between the storage root and the folder can be a symlink or a path
+     * someone else chose. It shares this root's choice of resolver.
+     */
+    public FolderRoot openChild(String name) throws IOException {
+        RelPath p = RelPath.parse(name);
+        if (p == null || !p.parent.isEmpty()) throw new IOException("not a single path component: '" + name + "'");
+        if (!root.acquire()) throw new IOException("the storage root is closed");
+        int fd;
+        try {
+            fd = lib.openat(root.fd(), p.name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+        } finally {
+            root.release();
+        }
+        if (fd < 0) throw new IOException("cannot open folder root " + path.resolve(name) + ": " + Errno.describe(errno()));
+        try {
+            return new FolderRoot(path.resolve(name), new RootFd(fd), new ParentResolver(fd, !resolver.usesOpenat2()),
+                    new EntryCalls(fd, !entries.usesAtSyscalls()));
+        } catch (RuntimeException | Error e) {
+            lib.close(fd);
+            throw e;
+        }
+    }
+
     /** The root directory as given to open, made absolute. */
     public Path path() {
         return path;
@@ -148,6 +176,29 @@ public final class FolderRoot implements AutoCloseable {
     /** openat(parent, name, flags|O_NOFOLLOW|O_CLOEXEC, mode): fd or -errno; a symlink gives -ELOOP. */
     public int open(String rel, int flags, int mode) {
         return at(rel, (dfd, name) -> check(lib.openat(dfd, name, flags | O_NOFOLLOW | O_CLOEXEC, mode)));
+    }
+
+    /**
+     * Opens what should be a regular file (open and create of FUSE) without the daemon ever
+     * waiting on something else swapped in under its name since the kernel looked it up: with
+     * O_NONBLOCK a FIFO's open returns at once (or refuses a writer with ENXIO when it has no
+     * reader). Anything not a regular file is closed again and answered with -ESTALE, which makes
+     * the caller's kernel look the name up afresh and open a FIFO itself, in the caller. O_NOCTTY
+     * keeps a terminal from becoming the daemon's. O_NONBLOCK stays on only if flags asked for it.
+     */
+    public int openRegular(String rel, int flags, int mode) {
+        int all = flags | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC;
+        return at(rel, (dfd, name) -> {
+            int fd = lib.openat(dfd, name, all, mode);
+            if (fd >= 0) return FileOps.regularOnly(fd, (flags & O_NONBLOCK) != 0);
+            int e = errno();
+            return e == Errno.ENXIO && !isRegular(dfd, name) ? -Errno.ESTALE : -e;
+        });
+    }
+
+    /** A directory fd to list with {@link DirStream}: O_RDONLY|O_DIRECTORY, never through a symlink (-ELOOP/-ENOTDIR). */
+    public int openDir(String rel) {
+        return at(rel, (dfd, name) -> check(lib.openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0)));
     }
 
     public int mkdir(String rel, int mode) {
@@ -337,6 +388,11 @@ public final class FolderRoot implements AutoCloseable {
             // A close() that raced this offer must not leave the descriptor cached.
             if (root.isClosed()) dirs.clear();
         }
+    }
+
+    private boolean isRegular(int dirFd, byte[] name) {
+        byte[] st = new byte[StatBuf.SIZE];
+        return lib.fstatat(dirFd, name, st, AT_SYMLINK_NOFOLLOW) == 0 && (StatBuf.mode(st) & Flags.S_IFMT) == S_IFREG;
     }
 
     /** Whether a directory fd names a directory that has been removed (no links left). */

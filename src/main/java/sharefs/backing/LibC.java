@@ -56,6 +56,10 @@ public interface LibC {
     int removexattr(@In byte[] path, @In byte[] name);
 
     long getdents64(int fd, @Out byte[] buf, long size);
+    /** On a directory fd, offset is a cookie getdents64 gave as d_off (or 0 for the start). */
+    long lseek(int fd, long offset, int whence);
+    /** Only the int-argument commands (F_GETFL, F_SETFL). */
+    int fcntl(int fd, int cmd, int arg);
 
     long pread(int fd, Pointer buf, long count, long offset);
     long pwrite(int fd, Pointer buf, long count, long offset);

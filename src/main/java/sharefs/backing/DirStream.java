@@ -1,0 +1,99 @@
+package sharefs.backing;
+
+import static sharefs.backing.Flags.SEEK_SET;
+
+/**
+ * One open backing directory, listed a batch at a time from whatever position the caller names.
+ * Each entry comes with the directory's cookie for the entry after it, so a caller can stop at
+ * any entry and later resume exactly there. getdents64 usually reads past where the caller
+ * stops: those entries stay in the buffer and are handed out first when the caller resumes at
+ * the position it stopped at; any other position is a seek, which drops them.
+ *
+ * <p>Every entry is passed on, "." and ".." included. Safe to use from several threads (calls
+ * are serialized); after {@link #close} reads answer -EBADF.
+ */
+public final class DirStream implements AutoCloseable {
+    /** Gets one entry; returns false when it has no room for it, and then the entry is not taken. */
+    public interface Sink {
+        boolean accept(String name, int dType, long ino, long nextOffset);
+    }
+
+    /**
+     * One page, per stream rather than per thread: the entries read past the one a caller stopped
+     * at must wait here for its next call, or each call would end in a seek back and a re-read.
+     * The kernel asks FUSE for one page of entries per READDIR, and getdents64 records are about
+     * the size of FUSE's, so one batch about answers one request; with the cap on open
+     * directories per mount (1024 by default) the buffers stay within a few MiB per mount.
+     */
+    static final int BUF_SIZE = 4096;
+
+    private final LibC lib = Native.libc();
+    private final int fd;
+    private final byte[] buf = new byte[BUF_SIZE];
+    /** Entries read but not yet taken: buf[next, end). */
+    private int next;
+    private int end;
+    /** Where the entry at buf[next] (or, with the buffer empty, the fd) stands; valid when positioned. */
+    private long position;
+    private boolean positioned = true;
+    private boolean closed;
+
+    /** Takes over fd, a directory opened for reading (see {@link FolderRoot#openDir}). */
+    public DirStream(int fd) {
+        this.fd = fd;
+    }
+
+    /**
+     * Hands the entries from offset on (0: the start; otherwise a nextOffset given earlier) to sink
+     * until it has no room or the directory ends. 0, or -errno.
+     */
+    public synchronized int read(long offset, Sink sink) {
+        if (closed) return -Errno.EBADF;
+        if (!positioned || offset != position) {
+            int rc = seek(offset);
+            if (rc < 0) return rc;
+        }
+        for (;;) {
+            if (next == end) {
+                long n = lib.getdents64(fd, buf, buf.length);
+                if (n < 0) return lost(-Native.errno());
+                if (n == 0) return 0;
+                next = 0;
+                end = (int) n;
+            }
+            if (!Dirent64.wellFormed(buf, next, end)) return lost(-Errno.EIO);   // never from a sane kernel
+            int nameEnd = Dirent64.nameEnd(buf, next);
+            long after = Dirent64.nextOffset(buf, next);
+            // 0 would mean "the start" to whoever resumes from it; no kernel hands it out after an entry.
+            if (after == 0) return lost(-Errno.EIO);
+            if (!sink.accept(Dirent64.name(buf, next, nameEnd), Dirent64.type(buf, next), Dirent64.ino(buf, next), after)) {
+                return 0;
+            }
+            position = after;
+            next += Dirent64.reclen(buf, next);
+        }
+    }
+
+    private int seek(long offset) {
+        next = end = 0;
+        if (lib.lseek(fd, offset, SEEK_SET) < 0) return lost(-Native.errno());
+        position = offset;
+        positioned = true;
+        return 0;
+    }
+
+    /** After a failure the fd's position is not known: the next read seeks, whatever offset it names. */
+    private int lost(int errno) {
+        next = end = 0;
+        positioned = false;
+        return errno;
+    }
+
+    /** Closes the directory fd; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        lib.close(fd);
+    }
+}

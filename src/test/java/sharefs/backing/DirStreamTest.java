@@ -1,0 +1,161 @@
+package sharefs.backing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static sharefs.backing.Errno.EBADF;
+import static sharefs.backing.Errno.ELOOP;
+import static sharefs.backing.Errno.ENOENT;
+import static sharefs.backing.Errno.ENOTDIR;
+import static sharefs.backing.Flags.DT_DIR;
+import static sharefs.backing.Flags.DT_REG;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** DirStream: a directory listed in pieces, each resumable exactly at the cookie of the last entry taken. */
+class DirStreamTest {
+    static final int N = 3_000;
+
+    @TempDir
+    static Path dir;
+    static FolderRoot root;
+    static Set<String> names;
+
+    record Entry(String name, int type, long ino, long next) {
+    }
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        Path d = Files.createDirectory(dir.resolve("d"));
+        names = new TreeSet<>(List.of(".", "..", "sub"));
+        Files.createDirectory(d.resolve("sub"));
+        for (int i = 0; i < N; i++) {
+            String n = "n" + i + "-" + "y".repeat(i % 53);
+            Files.createFile(d.resolve(n));
+            names.add(n);
+        }
+        root = FolderRoot.open(dir);
+    }
+
+    @AfterAll
+    static void tearDown() throws IOException {
+        root.close();
+        TestSupport.removeSymlinks(dir);
+    }
+
+    private static DirStream open(String rel) {
+        int fd = root.openDir(rel);
+        assertTrue(fd >= 0, "openDir " + rel + ": " + fd);
+        return new DirStream(fd);
+    }
+
+    /** Reads from offset taking at most room entries. */
+    private static List<Entry> take(DirStream s, long offset, int room) {
+        List<Entry> out = new ArrayList<>();
+        assertEquals(0, s.read(offset, (name, type, ino, next) -> {
+            if (out.size() == room) return false;
+            out.add(new Entry(name, type, ino, next));
+            return true;
+        }));
+        return out;
+    }
+
+    private static List<Entry> all(DirStream s, int room) {
+        List<Entry> out = new ArrayList<>();
+        long offset = 0;
+        for (;;) {
+            List<Entry> got = take(s, offset, room);
+            if (got.isEmpty()) return out;
+            out.addAll(got);
+            offset = got.get(got.size() - 1).next();
+        }
+    }
+
+    private static void assertEachOnce(List<Entry> got) {
+        List<String> listed = got.stream().map(Entry::name).toList();
+        assertEquals(listed.size(), new HashSet<>(listed).size(), "a name came twice");
+        assertEquals(names, new TreeSet<>(listed));
+    }
+
+    @Test
+    void resumingAtTheLastCookie_listsEveryEntryOnce_whateverThePieceSize() {
+        for (int room : new int[] {1, 7, 64, 1000, Integer.MAX_VALUE}) {
+            try (DirStream s = open("d")) {
+                List<Entry> got = all(s, room);
+                assertEachOnce(got);
+                for (Entry e : got) assertNotEquals(0, e.next(), e.name());
+            }
+        }
+    }
+
+    @Test
+    void typesAndInodesComeWithEachEntry() throws IOException {
+        try (DirStream s = open("d")) {
+            for (Entry e : all(s, 100)) {
+                if (e.name().equals("sub")) assertEquals(DT_DIR, e.type());
+                else if (e.name().startsWith("n")) assertEquals(DT_REG, e.type());
+                if (e.name().equals("n5-yyyyy")) {
+                    assertEquals((long) Files.getAttribute(dir.resolve("d/n5-yyyyy"), "unix:ino"), e.ino());
+                }
+            }
+        }
+    }
+
+    @Test
+    void anEarlierCookie_seeksBack_zeroRewinds() {
+        try (DirStream s = open("d")) {
+            List<Entry> whole = all(s, 50);
+            List<Entry> again = take(s, whole.get(999).next(), 10);
+            assertEquals(whole.subList(1000, 1010), again);
+            // Resuming where that stopped goes on from the buffer, not from where getdents got to.
+            assertEquals(whole.subList(1010, 1020), take(s, again.get(9).next(), 10));
+            assertEquals(whole.subList(0, 5), take(s, 0, 5));
+            // A reader that refuses at once takes nothing and loses nothing.
+            assertEquals(List.of(), take(s, whole.get(4).next(), 0));
+            assertEquals(whole.subList(5, 8), take(s, whole.get(4).next(), 3));
+        }
+    }
+
+    @Test
+    void entriesMadeAfterTheEnd_showOnTheNextListing() throws IOException {
+        Files.createDirectory(dir.resolve("grows"));
+        Files.createFile(dir.resolve("grows/early"));
+        try (DirStream s = open("grows")) {
+            List<Entry> whole = all(s, 1);
+            assertEquals(List.of(), take(s, whole.get(whole.size() - 1).next(), 10));
+            Files.createFile(dir.resolve("grows/late"));
+            assertEquals(Set.of(".", "..", "early", "late"), new TreeSet<>(all(s, 1).stream().map(Entry::name).toList()));
+        }
+    }
+
+    @Test
+    void openDir_neverFollowsASymlink_andWantsADirectory() throws IOException {
+        Files.createSymbolicLink(dir.resolve("link"), dir.resolve("d"));
+        int rc = root.openDir("link");
+        assertTrue(rc == -ELOOP || rc == -ENOTDIR, "openDir through a symlink: " + rc);
+        assertEquals(-ENOTDIR, root.openDir("d/n1-y"));
+        assertEquals(-ENOENT, root.openDir("nope"));
+        try (DirStream s = open("")) {
+            assertTrue(all(s, 2).stream().map(Entry::name).toList().containsAll(List.of(".", "..", "d", "link")));
+        }
+    }
+
+    @Test
+    void afterClose_readsAreEBADF() {
+        DirStream s = open("d");
+        s.close();
+        s.close();
+        assertEquals(-EBADF, s.read(0, (name, type, ino, next) -> true));
+    }
+}
