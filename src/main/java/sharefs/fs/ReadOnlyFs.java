@@ -9,6 +9,8 @@ import static sharefs.backing.Flags.O_RDONLY;
 import static sharefs.backing.Flags.O_TRUNC;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.function.IntFunction;
 import java.util.function.ToIntFunction;
 import jnr.ffi.Pointer;
 import jnr.ffi.Struct;
@@ -20,6 +22,7 @@ import ru.serce.jnrfuse.struct.Statvfs;
 import sharefs.access.Grant;
 import sharefs.access.LiveView;
 import sharefs.access.Rules;
+import sharefs.backing.DirStream;
 import sharefs.backing.Errno;
 import sharefs.backing.FileOps;
 import sharefs.backing.FolderRoot;
@@ -33,14 +36,17 @@ import sharefs.backing.FolderRoot;
 public class ReadOnlyFs extends FuseStubFS {
     protected final LiveView view;
     protected final Roots roots;
-    protected final OpenFiles files = new OpenFiles();
+    protected final OpenFiles files;
+    private final HandleTable<OpenDir> dirs;
     protected final Caller caller;
     private final FolderRoot storageRoot;
     private final long mountedAt = Instant.now().getEpochSecond();
     private final java.util.concurrent.atomic.AtomicLong rootProbes = new java.util.concurrent.atomic.AtomicLong();
 
-    protected ReadOnlyFs(LiveView view, FolderRoot storageRoot, long uid, long gid) {
+    protected ReadOnlyFs(LiveView view, FolderRoot storageRoot, long uid, long gid, FsLimits limits) {
         this.view = view;
+        this.files = new OpenFiles(limits.maxOpenFiles());
+        this.dirs = new HandleTable<>(limits.maxOpenDirs(), "open directories");
         this.roots = new Roots();
         this.storageRoot = storageRoot;
         this.caller = new Caller(uid, gid);
@@ -111,6 +117,16 @@ public class ReadOnlyFs extends FuseStubFS {
     /** The grant an open file still has; null once the user lost the folder. */
     protected final Grant grantOf(OpenFile f) {
         return view.current().byId(f.folderId());
+    }
+
+    /** Files open through this mount now. */
+    public int openFileCount() {
+        return files.count();
+    }
+
+    /** Directories open through this mount now (each holds a descriptor and a listing buffer). */
+    public int openDirCount() {
+        return dirs.count();
     }
 
     /** How many times the kernel asked for the root's attributes: proof a probe got here. */
@@ -207,11 +223,47 @@ public class ReadOnlyFs extends FuseStubFS {
             Who who = who();
             if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath p = FusePath.parse(path);
-            if (p.isRoot()) return 0;
+            if (p.isRoot()) {
+                try (HandleTable.Slot<OpenDir> slot = dirs.reserve()) {
+                    if (slot == null) return -Errno.ENFILE;
+                    fi.fh.set(slot.handle());
+                    slot.keep(new ViewRootDir(this::folderNames));
+                    return 0;
+                }
+            }
             Target t = folderOf(p, Rules::read);
-            return t.refused() ? t.errno() : ModeCheck.entry(t.root(), p.rel(), ModeCheck.R, who);
+            if (t.refused()) return t.errno();
+            int rc = ModeCheck.entry(t.root(), p.rel(), ModeCheck.R, who);
+            if (rc != 0) return rc;
+            String folderId = t.grant().folderId();
+            try (HandleTable.Slot<OpenDir> slot = dirs.reserve()) {
+                if (slot == null) return -Errno.ENFILE;
+                int fd = t.root().openDir(p.rel());
+                return fd < 0 ? fd : keep(slot, fd, d -> new FolderDir(new DirStream(d), folderId), fi);
+            }
         } catch (Throwable t) {
             return Errs.fail("opendir", path, t);
+        }
+    }
+
+    private List<String> folderNames() {
+        return view.current().grants().stream().map(Grant::name).toList();
+    }
+
+    /**
+     * Hands the kernel the handle of fd, kept in slot as what make builds from it. Should
+     * anything fail on the way, fd is closed here and the slot freed by its close: nothing leaks.
+     */
+    protected static <T> int keep(HandleTable.Slot<T> slot, int fd, IntFunction<T> make, FuseFileInfo fi) {
+        boolean kept = false;
+        try {
+            T value = make.apply(fd);
+            fi.fh.set(slot.handle());
+            slot.keep(value);
+            kept = true;
+            return 0;
+        } finally {
+            if (!kept) FileOps.close(fd);
         }
     }
 
@@ -220,37 +272,11 @@ public class ReadOnlyFs extends FuseStubFS {
         try {
             Who who = who();
             if (who == Who.STRANGER) return -Errno.EACCES;
-            FusePath p = FusePath.parse(path);
-            if (p.isRoot()) {
-                filler.apply(buf, ".", null, 0);
-                filler.apply(buf, "..", null, 0);
-                for (Grant g : view.current().grants()) {
-                    if (filler.apply(buf, g.name(), null, 0) != 0) break;
-                }
-                return 0;
-            }
-            Target t = folderOf(p, Rules::read);
-            if (t.refused()) return t.errno();
-            filler.apply(buf, ".", null, 0);
-            filler.apply(buf, "..", null, 0);
-            // Giving the kernel each entry's type spares `find` and friends a lookup per entry.
-            jnr.ffi.Pointer mem = jnr.ffi.Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), 256, true);
-            FileStat entry = FileStat.of(mem);
-            return t.root().list(p.rel(), new FolderRoot.DirConsumer() {
-                @Override
-                public boolean accept(String name, int type) {
-                    return filler.apply(buf, name, null, 0) == 0;
-                }
-
-                @Override
-                public boolean accept(String name, int type, long ino) {
-                    // An entry with inode 0 is skipped by readers, so only typed, numbered entries go with a stat.
-                    if (type == 0 || ino == 0) return accept(name, type);
-                    entry.st_mode.set(type << 12);
-                    entry.st_ino.set(ino);
-                    return filler.apply(buf, name, entry, 0) == 0;
-                }
-            });
+            OpenDir d = dirs.get(fi.fh.get());
+            if (d == null) return -Errno.EBADF;
+            // Like read on an open file: a folder that left the view is not listed any further.
+            if (d.folderId() != null && view.current().byId(d.folderId()) == null) return -Errno.EACCES;
+            return d.list(buf, filler, offset);
         } catch (Throwable t) {
             return Errs.fail("readdir", path, t);
         }
@@ -258,7 +284,13 @@ public class ReadOnlyFs extends FuseStubFS {
 
     @Override
     public int releasedir(String path, FuseFileInfo fi) {
-        return 0;
+        try {
+            OpenDir d = dirs.remove(fi.fh.get());
+            if (d != null) d.close();
+            return 0;
+        } catch (Throwable t) {
+            return Errs.fail("releasedir", path, t);
+        }
     }
 
     /** Whether open flags ask to change the file: a write access mode or O_TRUNC. */
@@ -290,11 +322,13 @@ public class ReadOnlyFs extends FuseStubFS {
         if ((flags & O_TRUNC) != 0) need |= ModeCheck.W;
         int rc = ModeCheck.beforeUse(r, p.rel(), need, who);
         if (rc != 0) return rc;
-        // O_DIRECT would demand aligned buffers from FUSE's; creation flags were handled by the kernel.
-        int fd = r.open(p.rel(), flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_DIRECT), 0);
-        if (fd < 0) return fd;
-        fi.fh.set(files.add(new OpenFile(fd, t.grant().folderId())));
-        return 0;
+        String folderId = t.grant().folderId();
+        try (HandleTable.Slot<OpenFile> slot = files.reserve()) {
+            if (slot == null) return -Errno.ENFILE;
+            // O_DIRECT would demand aligned buffers from FUSE's; creation flags were handled by the kernel.
+            int fd = r.openRegular(p.rel(), flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_DIRECT), 0);
+            return fd < 0 ? fd : keep(slot, fd, f -> new OpenFile(f, folderId), fi);
+        }
     }
 
     @Override
@@ -425,7 +459,8 @@ public class ReadOnlyFs extends FuseStubFS {
 
     /** Closes what this filesystem holds open; called after unmount. */
     public void closeAll() {
-        for (OpenFile f : files.all()) FileOps.close(f.fd());
+        for (OpenFile f : files.removeAll()) FileOps.close(f.fd());
+        for (OpenDir d : dirs.removeAll()) d.close();
         roots.close();
     }
 }

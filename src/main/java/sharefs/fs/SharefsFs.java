@@ -29,7 +29,11 @@ public final class SharefsFs extends ReadOnlyFs {
     private final FolderRenamer renamer;
 
     public SharefsFs(LiveView view, FolderRoot storageRoot, long uid, long gid, FolderRenamer renamer) {
-        super(view, storageRoot, uid, gid);
+        this(view, storageRoot, uid, gid, renamer, FsLimits.DEFAULT);
+    }
+
+    public SharefsFs(LiveView view, FolderRoot storageRoot, long uid, long gid, FolderRenamer renamer, FsLimits limits) {
+        super(view, storageRoot, uid, gid, limits);
         this.renamer = renamer;
     }
 
@@ -96,10 +100,13 @@ public final class SharefsFs extends ReadOnlyFs {
             Target t = toCreate(p, mode, who);
             if (t.refused()) return t.errno();
             int flags = fi.flags.get() & ~O_DIRECT;
-            int fd = t.root().open(p.rel(), flags | O_CREAT, (int) (mode & 0777));
-            if (fd < 0) return fd;
-            fi.fh.set(files.add(new OpenFile(fd, t.grant().folderId())));
-            return 0;
+            String folderId = t.grant().folderId();
+            try (HandleTable.Slot<OpenFile> slot = files.reserve()) {
+                if (slot == null) return -Errno.ENFILE;
+                // Without O_EXCL an existing name is opened, and it may be a FIFO made since the kernel's lookup.
+                int fd = t.root().openRegular(p.rel(), flags | O_CREAT, (int) (mode & 0777));
+                return fd < 0 ? fd : keep(slot, fd, f -> new OpenFile(f, folderId), fi);
+            }
         } catch (Throwable t) {
             return Errs.fail("create", path, t);
         }
