@@ -127,6 +127,7 @@ final class JvmThreadLoop {
     }
 
     private void serve(Pointer session, Pointer chan, long bufSize) {
+        ThreadUmask.clearForThisThread();
         Pointer data = Memory.allocateDirect(runtime, bufSize);
         Pointer buf = Memory.allocateDirect(runtime, BUF_STRUCT);
         Pointer chanRef = Memory.allocateDirect(runtime, 8);

@@ -55,6 +55,26 @@ class CallerUidTest {
         return Mounts.run(argv, Duration.ofSeconds(20));
     }
 
+    /**
+     * The kernel applies the caller's umask before a create reaches the daemon, so the daemon must
+     * apply none of its own: (umask 002; touch; mkdir; mkfifo) gives 664/775/664, as natively.
+     */
+    @Test
+    void newEntriesGetTheModeTheCallerAskedFor_notTheDaemonsUmask() throws IOException {
+        Path dir = mnt.resolve("tests");
+        Mounts.Result r = as(1000, "sh", "-c", "umask 002 && touch \"$0/um-f\" && mkdir \"$0/um-d\" && mkfifo \"$0/um-p\""
+                + " && umask 077 && touch \"$0/um-private\"", dir.toString());
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(0664, mode(back.resolve("um-f")), "touch under umask 002");
+        assertEquals(0775, mode(back.resolve("um-d")), "mkdir under umask 002");
+        assertEquals(0664, mode(back.resolve("um-p")), "mkfifo under umask 002");
+        assertEquals(0600, mode(back.resolve("um-private")), "touch under umask 077");
+    }
+
+    private static int mode(Path p) throws IOException {
+        return (Integer) Files.getAttribute(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS) & 07777;
+    }
+
     @Test
     void anotherUid_getsPermissionDenied() {
         // The path up to the mountpoint is open to everyone: only the daemon can say no.
