@@ -38,6 +38,8 @@ nt_begin() {
   fi
   chmod 0755 "$NT_WORK"            # the session uid may read fixtures placed here (tarballs)
   export SHAREFS_HOME="$NT_WORK/home"
+  # This test's own node agent (started by its first mount), never the machine's.
+  export SHAREFS_RUN_DIR="$NT_WORK/run"
   MNT="$NT_WORK/${1:-mnt}"
   mkdir -p "$MNT"
   NT_FAILED=0
@@ -80,9 +82,9 @@ nt_mounts_under() {
   done </proc/self/mountinfo | sort -r
 }
 
-# The live mount daemons started for DIR: every process whose command line has the argument
-# DIR/home (our own unique temp path, so only daemons this test started; `mount` passes
-# --home to the daemon it spawns). A zombie has an empty command line, so it does not count.
+# The live sharefs processes started for DIR (its node agent, CLI calls): every process whose
+# command line has the argument DIR/home (our own unique temp path, so only what this test
+# started; `mount` passes --home to the agent it spawns). A zombie has an empty command line.
 nt_daemon_pids() {
   local dir="$1" p a
   local -a args
@@ -97,8 +99,9 @@ nt_daemon_pids() {
   done
 }
 
-# nt_cleanup DIR: stop session namespaces, unmount everything under DIR (fusermount -u, then
-# -u -z), then make sure the daemons started for DIR are gone. Safe to call more than once.
+# nt_cleanup DIR: stop session namespaces, stop DIR's node agent (it unmounts its views), unmount
+# whatever is left under DIR (fusermount -u, then -u -z), then make sure the processes started
+# for DIR are gone. Safe to call more than once.
 nt_cleanup() {
   local dir="$1" pid mp i alive
   [[ -n "$dir" && -d "$dir" ]] || return 0
@@ -113,11 +116,14 @@ nt_cleanup() {
       sleep 0.1
     done
   fi
+  if [[ -S "$dir/run/agent.sock" ]]; then
+    SHAREFS_HOME="$dir/home" SHAREFS_RUN_DIR="$dir/run" timeout 60 "$SHAREFS" node stop >/dev/null 2>&1
+  fi
   while read -r mp; do
     [[ -n "$mp" ]] || continue
     fusermount -u -- "$mp" 2>/dev/null || fusermount -u -z -- "$mp" 2>/dev/null || umount -l -- "$mp" 2>/dev/null
   done < <(nt_mounts_under "$dir")
-  # An unmounted daemon exits by itself; give it 5 s, then SIGTERM (it unmounts and exits), then
+  # A stopped agent exits by itself; give it 5 s, then SIGTERM (it unmounts and exits), then
   # SIGKILL.
   for i in $(seq 50); do
     [[ -z "$(nt_daemon_pids "$dir")" ]] && return 0

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `sharefs mount` refusals, each one clear line and a non-zero exit: unknown user, missing and
 # non-empty mountpoints, an already-mounted path, and a machine without /dev/fuse or fusermount
-# (simulated in a private mount namespace).
+# (simulated in a private mount namespace, where the node agent that mount starts refuses to start).
 . "$(dirname "$0")/lib.sh"
 nt_begin "view"
 
@@ -15,6 +15,10 @@ touch "$MNT/occupied"
 expect_fail "mount on a non-empty mountpoint" "is not empty" sf mount --user a@x.io "$MNT"
 rm -f "$MNT/occupied"
 
+# A machine without /dev/fuse or fusermount: the node agent that mount starts there refuses to
+# start, and mount says why. The agent of the mounts above is stopped first, so the calls below
+# start their own in the crippled namespace.
+expect_ok "stop the node agent" sf node stop
 # No /dev/fuse: a tmpfs over /dev in a private namespace hides it from the command alone.
 nodev() { unshare --mount --propagation private sh -c 'mount -t tmpfs none /dev && exec "$@"' sh "$@"; }
 expect_fail "mount without /dev/fuse" "/dev/fuse is missing" nodev "$SHAREFS" mount --user a@x.io "$MNT"

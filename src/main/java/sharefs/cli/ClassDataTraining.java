@@ -11,6 +11,8 @@ import sharefs.access.LiveView;
 import sharefs.access.MountScope;
 import sharefs.access.SharingGrantSource;
 import sharefs.fs.NativeWarmUp;
+import sharefs.node.Agent;
+import sharefs.node.RunDir;
 import sharefs.sharing.Sharing;
 import sharefs.store.Database;
 import sharefs.store.Home;
@@ -45,7 +47,8 @@ public final class ClassDataTraining {
             run(w, "--home", h, "audit");
             run(w, "--home", h, "mount", "--help");
             liveView(home);
-            daemonStart(home);
+            spawn(home);
+            agent(home, w);
             warm.await();
         } finally {
             deleteTree(home);
@@ -56,10 +59,10 @@ public final class ClassDataTraining {
         Main.run(args, w, w);
     }
 
-    /** The daemon's side: the view a mount loads and polls. */
+    /** The agent's side: the view a mount loads. */
     private static void liveView(Path dir) {
         Home home = new Home(dir, null);
-        try (Database db = Database.open(home.jdbcUrl())) {
+        try (Database db = Database.open(home)) {
             Sharing sharing = new Sharing(db, home);
             long id = sharing.users().get("guest@training.invalid").id();
             try (LiveView view = new LiveView(new SharingGrantSource(sharing, id), MountScope.ALL, home::folderDir)) {
@@ -68,14 +71,28 @@ public final class ClassDataTraining {
         }
     }
 
-    /** What `mount` runs on its way to a daemon: the spawn (of `true`) and the daemon's argument parsing. */
-    private static void daemonStart(Path dir) throws IOException {
+    /** What `mount` runs on its way to a node agent: the spawn (of `true`). */
+    private static void spawn(Path dir) throws IOException {
         try (DetachedProcess p = DetachedProcess.start(java.util.List.of("true"), dir.resolve("spawn.log"))) {
             p.stdout().read();
             p.reap();
         }
-        MountDaemon.parse(new String[] {"--home", dir.toString(), "mount", "--foreground", "--user=guest@training.invalid",
-                "--uid=0", "--gid=0", "--poll-ms=100", "--cache-seconds=0.5", "--", dir.resolve("mnt").toString()});
+    }
+
+    /** The node agent's side and a forwarded call's: an agent in this JVM, calls through its socket. */
+    private static void agent(Path dir, PrintWriter w) throws IOException {
+        Path run = Files.createDirectories(dir.resolve("run"));
+        String h = dir.toString();
+        String r = run.resolve("agent").toString();
+        Agent agent = Agent.start(new Home(dir, null), null, new RunDir(run.resolve("agent")), Main::runInAgent, new Agent.Options(false));
+        try {
+            run(w, "--home", h, "--run-dir", r, "--as", "guest@training.invalid", "folder", "list");
+            run(w, "--home", h, "--run-dir", r, "--json", "node", "status");
+            run(w, "--home", h, "--run-dir", r, "--as", "owner@training.invalid", "share", "set", "data",
+                    "guest@training.invalid", "--perm", "view");
+        } finally {
+            agent.close();
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -86,7 +86,7 @@ public final class DetachedProcess implements AutoCloseable {
                 check(rt, posix.posix_spawn_file_actions_addopen(actions, 0, cstr("/dev/null"), O_RDONLY, 0), "stdin");
                 check(rt, posix.posix_spawn_file_actions_adddup2(actions, fds[1], 1), "stdout");
                 check(rt, posix.posix_spawn_file_actions_addopen(actions, 2, cstr(stderrLog.toString()),
-                        O_WRONLY | O_CREAT | O_APPEND, 0644), "stderr");
+                        O_WRONLY | O_CREAT | O_APPEND, 0600), "stderr");
                 try {
                     // The JVM's own descriptors (the jar, archives, sockets) are no business of the child's.
                     posix.posix_spawn_file_actions_addclosefrom_np(actions, 3);

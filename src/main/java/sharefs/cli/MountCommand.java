@@ -1,21 +1,25 @@
 package sharefs.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import sharefs.fs.FsLimits;
+import sharefs.fs.MountException;
 import sharefs.fs.MountRequest;
-import sharefs.fs.NativeWarmUp;
-import sharefs.fs.Preflight;
 import sharefs.fs.ViewMount;
+import sharefs.node.Agent;
+import sharefs.sharing.SharingException;
+import sharefs.store.ProcessIds;
 
 @Command(name = "mount", mixinStandardHelpOptions = true,
         description = {"Mount a user's home view: one directory per folder they own, accepted or get from a project.",
-                "Returns once the mount is live; the daemon keeps running in the background (--foreground stays attached)."})
+                "The node agent serves it (one is started when none runs); returns once the mount is live.",
+                "--foreground keeps the mount attached to this command: SIGTERM/SIGINT (or its end) unmount it."})
 final class MountCommand extends Leaf {
+    static final String READY = "mounted:";
+
     @Option(names = "--user", required = true, paramLabel = "EMAIL", description = "Whose view to mount") String user;
     @Parameters(paramLabel = "MOUNTPOINT") Path mountPoint;
     @Option(names = "--uid", paramLabel = "U", description = "Owner shown for every file, and the only non-root uid allowed in (default: yours)") Long uid;
@@ -23,70 +27,42 @@ final class MountCommand extends Leaf {
     @Option(names = "--folders", split = ",", paramLabel = "a,b", description = "Mount only these folders") List<String> folders;
     @Option(names = "--read-only", split = ",", paramLabel = "a,b", description = "Lower these folders to view for this mount") List<String> readOnly;
     @Option(names = "--foreground", description = "Stay attached; SIGTERM/SIGINT unmount") boolean foreground;
-    // Defaults are also the field initialisers: MountDaemon fills the fields without picocli.
-    @Option(names = "--poll-ms", paramLabel = "MS", defaultValue = "100", description = "How often the view checks for changes (default ${DEFAULT-VALUE})") long pollMs = 100;
-    @Option(names = "--cache-seconds", paramLabel = "S", defaultValue = "0.5", description = "Kernel attribute/entry cache (default ${DEFAULT-VALUE}; keep under 1 for the one-second promise)") double cacheSeconds = 0.5;
+    @Option(names = "--cache-seconds", paramLabel = "S", defaultValue = "0.5", description = "Kernel attribute/entry cache (default ${DEFAULT-VALUE}; keep under 1 for the one-second promise)") double cacheSeconds;
+    @Option(names = "--max-open-files", paramLabel = "N", defaultValue = "4096", description = "Files this mount may hold open at once; beyond, open gives ENFILE (default ${DEFAULT-VALUE})") int maxOpenFiles;
+    @Option(names = "--max-open-dirs", paramLabel = "N", defaultValue = "1024", description = "Directories this mount may hold open at once (default ${DEFAULT-VALUE})") int maxOpenDirs;
 
     @Override
     int run(Context ctx) {
-        return run(ctx, null);
-    }
-
-    /** warm: a native warm-up the daemon started before anything else, or null to start one here. */
-    int run(Context ctx, NativeWarmUp warm) {
-        if (pollMs < 10 || pollMs > 1000) throw new sharefs.sharing.SharingException(
-                sharefs.sharing.SharingException.Kind.INVALID, "--poll-ms must be between 10 and 1000");
-        if (cacheSeconds < 0 || cacheSeconds > 1) throw new sharefs.sharing.SharingException(
-                sharefs.sharing.SharingException.Kind.INVALID, "--cache-seconds must be between 0 and 1");
-        Path mp = mountPoint.toAbsolutePath().normalize();
-        long u = uid != null ? uid : Ids.current("-u");
-        long g = gid != null ? gid : Ids.current("-g");
-        if (!foreground) return new Daemonizer(ctx).spawn(this, mp, u, g);
-        if (warm == null) warm = NativeWarmUp.start();
+        if (cacheSeconds < 0 || cacheSeconds > 1) throw SharingException.invalid("--cache-seconds must be between 0 and 1");
+        if (maxOpenFiles < 1 || maxOpenFiles > 1 << 20) throw SharingException.invalid("--max-open-files must be between 1 and 1048576");
+        if (maxOpenDirs < 1 || maxOpenDirs > 1 << 20) throw SharingException.invalid("--max-open-dirs must be between 1 and 1048576");
+        if (uid != null && (uid < 0 || uid > 0xfffffffeL)) throw SharingException.invalid("--uid must be a uid (0-4294967294)");
+        if (gid != null && (gid < 0 || gid > 0xfffffffeL)) throw SharingException.invalid("--gid must be a gid (0-4294967294)");
+        Agent agent = ctx.agent();
+        // Main sends every mount to a node agent, starting one; running here means it could not.
+        if (agent == null) throw new IllegalStateException("mounts are served by a node agent, and none runs at " + ctx.runDir());
+        Path mp = ctx.resolve(mountPoint);
+        long u = uid != null ? uid : ProcessIds.euid();
+        long g = gid != null ? gid : ProcessIds.egid();
         MountRequest req = new MountRequest(ctx.sharing().users().get(user).email(), mp, u, g, folders,
-                readOnly == null ? List.of() : readOnly, pollMs, cacheSeconds);
-        ViewMount m = ViewMount.mount(ctx.sharing(), req, warm);
-        CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            m.close();
-            done.countDown();
-        }, "sharefs-unmount"));
-        ctx.print(Views.ok("mounted"), Daemonizer.READY + " view of " + req.email() + " mounted at " + mp
-                + " (pid " + ProcessHandle.current().pid() + ")");
-        m.awaitUnmount();
-        m.close();
-        return Main.OK;
-    }
-
-    /** The arguments the background daemon is started with: this command, in the foreground. */
-    List<String> daemonArgs(Context ctx, Path mp, long u, long g) {
-        List<String> a = new ArrayList<>();
-        a.add("--home");
-        a.add(ctx.home().dir().toString());
-        if (ctx.jdbcUrlOrNull() != null) {
-            a.add("--db");
-            a.add(ctx.jdbcUrlOrNull());
+                readOnly == null ? List.of() : readOnly, cacheSeconds, new FsLimits(maxOpenFiles, maxOpenDirs));
+        ViewMount m = agent.mounts().mount(req);
+        String says = "view of " + req.email() + " mounted at " + mp + " (node agent pid " + agent.info().pid() + ")";
+        if (!foreground) {
+            ctx.print(Views.ok("mounted"), says);
+            return Main.OK;
         }
-        a.add("mount");
-        a.add("--foreground");
-        a.add("--user=" + user);
-        a.add("--uid=" + u);
-        a.add("--gid=" + g);
-        if (folders != null && !folders.isEmpty()) a.add("--folders=" + String.join(",", folders));
-        if (readOnly != null && !readOnly.isEmpty()) a.add("--read-only=" + String.join(",", readOnly));
-        a.add("--poll-ms=" + pollMs);
-        a.add("--cache-seconds=" + cacheSeconds);
-        a.add("--");
-        a.add(mp.toString());
-        return a;
-    }
-
-    /**
-     * Refusals the parent can give at once, before starting a daemon. The database is left to the
-     * daemon (an unknown user is its first refusal, relayed by the parent): opening it here too
-     * would cost every mount a second open and an AUTO_SERVER hand-over.
-     */
-    void precheck(Path mp) {
-        Preflight.check(mp);
+        ctx.print(Views.ok("mounted"), READY + " " + says + "; SIGTERM or SIGINT unmounts it");
+        boolean hungUp = ctx.call().awaitHangUpOr(m.ended());
+        if (hungUp && m.isMounted()) {
+            // The command is going away: its mount goes with it, even with files still open.
+            try {
+                agent.mounts().unmount(mp, false);
+            } catch (MountException busy) {
+                agent.mounts().unmount(mp, true);
+            }
+        }
+        ctx.print(Views.ok("unmounted"), "unmounted " + mp);
+        return Main.OK;
     }
 }

@@ -1,6 +1,7 @@
 package sharefs.cli;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -15,24 +16,25 @@ final class UmountCommand extends Leaf {
 
     @Override
     int run(Context ctx) {
-        Path mp = mountPoint.toAbsolutePath().normalize();
-        MountTable.Entry e = MountTable.find(mp).orElseThrow(() -> new IllegalStateException(mp + " is not mounted"));
-        if (!MountTable.isSharefs(e)) throw new IllegalStateException(mp + " is not a sharefs mount (" + e.fsType() + ")");
-        String err = Preflight.unmount(mp, force);
-        if (err != null) {
-            String why = err.contains("busy") ? "files are open in it (use --force to detach anyway)" : err;
-            throw new IllegalStateException("cannot unmount " + mp + ": " + why);
-        }
-        // Return once the kernel no longer lists it, so the next mount on this path works at once.
-        for (int i = 0; i < 500 && MountTable.find(mp).isPresent(); i++) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        Path mp = ctx.resolve(mountPoint);
+        if (ctx.agent() != null) {
+            ctx.agent().mounts().unmount(mp, force);
+        } else {
+            unmountWithoutAgent(ctx, mp);
         }
         ctx.print(Views.ok("umount"), "unmounted " + mp);
         return Main.OK;
+    }
+
+    /** No agent runs: a sharefs mount can only be one a dead agent left (ENOTCONN), which is cleaned up. */
+    private void unmountWithoutAgent(Context ctx, Path mp) {
+        Optional<MountTable.Entry> e = MountTable.find(mp);
+        if (e.isEmpty()) throw new IllegalStateException(mp + " is not mounted");
+        if (!MountTable.isSharefs(e.get())) throw new IllegalStateException(mp + " is not a sharefs mount (" + e.get().fsType() + ")");
+        if (!Preflight.isStale(mp)) {
+            throw new IllegalStateException(mp + " is served by a sharefs process that is not a node agent at " + ctx.runDir());
+        }
+        String err = Preflight.unmount(mp, true);
+        if (err != null) throw new IllegalStateException("cannot unmount the dead mount " + mp + ": " + err);
     }
 }

@@ -94,6 +94,19 @@ final class Views {
         return m;
     }
 
+    static Map<String, Object> mount(sharefs.node.MountService.MountInfo i) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mountpoint", i.mountPoint().toString());
+        m.put("user", i.user());
+        m.put("uid", i.uid());
+        m.put("gid", i.gid());
+        m.put("engine", i.engine());
+        m.put("folders", i.folders());
+        m.put("openFiles", i.openFiles());
+        m.put("viewVersion", i.viewVersion());
+        return m;
+    }
+
     static Map<String, Object> ok(String what) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ok", true);

@@ -18,12 +18,7 @@ public final class Preflight {
     }
 
     public static void check(Path mountPoint) {
-        if (!Files.exists(Path.of("/dev/fuse"))) {
-            throw new MountException("/dev/fuse is missing: load the fuse module (modprobe fuse) or run the container with --device /dev/fuse");
-        }
-        if (fusermount() == null) {
-            throw new MountException("fusermount not found: install the fuse package (apt-get install fuse libfuse2)");
-        }
+        checkFuse();
         Optional<MountTable.Entry> mounted = MountTable.find(mountPoint);
         if (mounted.isPresent()) {
             if (isStale(mountPoint)) {
@@ -36,6 +31,13 @@ public final class Preflight {
         if (!Files.exists(mountPoint, LinkOption.NOFOLLOW_LINKS)) {
             throw new MountException("mountpoint " + mountPoint + " does not exist");
         }
+        Path link = firstSymlink(mountPoint);
+        if (link != null) {
+            // The agent mounts as root: a path through a link that someone else controls could put
+            // a user's view over any directory of the host.
+            throw new MountException("mountpoint " + mountPoint + " goes through the symlink " + link
+                    + ", which is refused: give the real path");
+        }
         if (!Files.isDirectory(mountPoint)) {
             throw new MountException("mountpoint " + mountPoint + " is not a directory");
         }
@@ -46,8 +48,28 @@ public final class Preflight {
         }
     }
 
+    /** What every mount needs from the machine: the FUSE device and fusermount. */
+    public static void checkFuse() {
+        if (!Files.exists(Path.of("/dev/fuse"))) {
+            throw new MountException("/dev/fuse is missing: load the fuse module (modprobe fuse) or run the container with --device /dev/fuse");
+        }
+        if (fusermount() == null) {
+            throw new MountException("fusermount not found: install the fuse package (apt-get install fuse libfuse2)");
+        }
+    }
+
+    /** The first component of an absolute path that is a symlink, or null. */
+    static Path firstSymlink(Path p) {
+        Path at = p.getRoot();
+        for (Path name : p) {
+            at = at.resolve(name);
+            if (Files.isSymbolicLink(at)) return at;
+        }
+        return null;
+    }
+
     /** A FUSE mount whose daemon died answers ENOTCONN ("Transport endpoint is not connected"). */
-    static boolean isStale(Path mountPoint) {
+    public static boolean isStale(Path mountPoint) {
         try {
             Files.readAttributes(mountPoint, java.nio.file.attribute.BasicFileAttributes.class);
             return false;

@@ -47,7 +47,7 @@ public class ReadOnlyFs extends FuseStubFS {
         this.view = view;
         this.files = new OpenFiles(limits.maxOpenFiles());
         this.dirs = new HandleTable<>(limits.maxOpenDirs(), "open directories");
-        this.roots = new Roots();
+        this.roots = new Roots(storageRoot);
         this.storageRoot = storageRoot;
         this.caller = new Caller(uid, gid);
         // With hard_remove, libfuse 2 forgets the path of a file unlinked while open and then

@@ -24,7 +24,13 @@ final class Roots implements AutoCloseable {
     private static final long GRACE_SECONDS = 30;
 
     private final Map<String, FolderRoot> byFolderId = new ConcurrentHashMap<>();
+    private final FolderRoot storage;
     private ScheduledExecutorService closer;
+
+    /** storage: the storage root, beneath whose descriptor each folder's directory is opened by id. */
+    Roots(FolderRoot storage) {
+        this.storage = storage;
+    }
 
     /** Started on first need: most mounts never retire a root. */
     private synchronized ScheduledExecutorService closer() {
@@ -44,9 +50,9 @@ final class Roots implements AutoCloseable {
         if (r != null) return r;
         return byFolderId.computeIfAbsent(g.folderId(), id -> {
             try {
-                return FolderRoot.open(g.backingDir());
-            } catch (IOException e) {
-                log.error("cannot open the backing directory of folder {} ({}): {}", g.name(), g.backingDir(), e.getMessage());
+                return storage.openChild(sharefs.store.Home.checkedFolderId(g.folderId()));
+            } catch (IOException | RuntimeException e) {
+                log.error("cannot open the backing directory of folder {} ({}): {}", g.name(), g.folderId(), e.getMessage());
                 return null;
             }
         });

@@ -31,14 +31,16 @@ public final class ViewMount implements AutoCloseable {
     private static final long READY_TIMEOUT_MS = 20_000;
 
     private final MountRequest request;
+    private final long userId;
     private final LiveView view;
     private final SharefsFs fs;
     private final FolderRoot storageRoot;
     private final CompletableFuture<Integer> loop = new CompletableFuture<>();
-    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private ViewMount(MountRequest request, LiveView view, SharefsFs fs, FolderRoot storageRoot) {
+    private ViewMount(MountRequest request, long userId, LiveView view, SharefsFs fs, FolderRoot storageRoot) {
         this.request = request;
+        this.userId = userId;
         this.view = view;
         this.fs = fs;
         this.storageRoot = storageRoot;
@@ -65,11 +67,10 @@ public final class ViewMount implements AutoCloseable {
         } catch (IOException e) {
             throw new MountException("cannot open " + sharing.home().storage() + ": " + e.getMessage(), e);
         }
-        SharefsFs fs = new SharefsFs(view, storageRoot, req.uid(), req.gid(), renamer(sharing, user.email()));
+        SharefsFs fs = new SharefsFs(view, storageRoot, req.uid(), req.gid(), renamer(sharing, user.email()), req.limits());
         view.onChange(fs::viewChanged);
-        ViewMount m = new ViewMount(req, view, fs, storageRoot);
+        ViewMount m = new ViewMount(req, user.id(), view, fs, storageRoot);
         m.start();
-        view.start(req.pollMillis());
         return m;
     }
 
@@ -182,11 +183,49 @@ public final class ViewMount implements AutoCloseable {
         return !loop.isDone();
     }
 
+    /** Completes when the FUSE loop ends: this mount was unmounted, by us or by anyone. */
+    public CompletableFuture<?> ended() {
+        return loop.handle((r, e) -> null);
+    }
+
+    public MountRequest request() {
+        return request;
+    }
+
+    /** The id of the user whose view this is: whom a change must have touched to reach this mount. */
+    public long userId() {
+        return userId;
+    }
+
+    /** The live view; the node agent reloads it when a change may have touched this user. */
+    public LiveView view() {
+        return view;
+    }
+
+    /** Files open through this mount now. */
+    public int openFiles() {
+        return fs.openFileCount();
+    }
+
+    /**
+     * Unmounts: refused while files are open in it (fusermount's reason is returned) unless
+     * force, which detaches it lazily. Returns null once the kernel no longer lists it; the
+     * caller then close()s.
+     */
+    public String unmount(boolean force) {
+        if (!loop.isDone()) {
+            String err = Preflight.unmount(request.mountPoint(), force);
+            if (err != null) return err;
+        }
+        // Return once the kernel no longer lists it, so the next mount on this path works at once.
+        for (int i = 0; i < 500 && MountTable.find(request.mountPoint()).isPresent(); i++) sleep(10);
+        return null;
+    }
+
     /** Unmounts (lazily if busy files are still open) and releases everything. Idempotent. */
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
+        if (!closed.compareAndSet(false, true)) return;
         if (!loop.isDone()) {
             String err = Preflight.unmount(request.mountPoint(), false);
             if (err != null) {

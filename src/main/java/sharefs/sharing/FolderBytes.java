@@ -23,8 +23,12 @@ final class FolderBytes {
 
     void create(String folderId) {
         try {
-            home.ensureLayout();
-            Files.createDirectory(home.folderDir(folderId));
+            home.prepare();
+            Path dir = home.folderDir(folderId);
+            Files.createDirectory(dir);
+            // As a home directory looks, whatever the creating process's umask: the folder's top is
+            // what `ls -l ~` shows in a session, and only the control plane reaches storage/ anyway.
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the folder's directory: " + e.getMessage(), e);
         }
@@ -49,7 +53,7 @@ final class FolderBytes {
 
     private void move(Path from, Path to) {
         try {
-            home.ensureLayout();
+            home.prepare();
             if (!Files.exists(from, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 if (Files.isDirectory(to, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return; // already moved
                 Files.createDirectory(to);

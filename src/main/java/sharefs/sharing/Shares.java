@@ -53,6 +53,7 @@ public final class Shares {
                         perm.label(), folder.id(), target.id());
                 if (n == 0) throw SharingException.notFound("folder '" + folderName + "' is not shared with " + target.email());
             }
+            Changes.touchUser(c, target.id());
             AuditLog.record(c, actor, "share.set", folder, target.email(), "perm " + perm);
             return null;
         });

@@ -13,6 +13,7 @@ public final class Sharing {
     private final Invitations invitations;
     private final Shares shares;
     private final AuditLog audit;
+    private final Changes changes;
 
     public Sharing(Database db, Home home) {
         this.db = db;
@@ -23,6 +24,7 @@ public final class Sharing {
         this.invitations = new Invitations(db);
         this.shares = new Shares(db);
         this.audit = new AuditLog(db);
+        this.changes = new Changes(db);
     }
 
     public Database db() { return db; }
@@ -33,4 +35,5 @@ public final class Sharing {
     public Invitations invitations() { return invitations; }
     public Shares shares() { return shares; }
     public AuditLog audit() { return audit; }
+    public Changes changes() { return changes; }
 }

@@ -27,6 +27,7 @@ final class ViewEntries {
         try {
             Jdbc.update(c, "MERGE INTO view_entries (user_id, folder_id, name) KEY (user_id, folder_id) VALUES (?, ?, ?)",
                     user.id(), folder.id(), folder.name());
+            Changes.touchUser(c, user.id());
         } catch (SQLException e) {
             if (Jdbc.isDuplicateKey(e)) throw clashError(user, folder.name());
             throw e;
@@ -39,9 +40,11 @@ final class ViewEntries {
 
     static void remove(Connection c, long userId, String folderId) throws SQLException {
         Jdbc.update(c, "DELETE FROM view_entries WHERE user_id = ? AND folder_id = ?", userId, folderId);
+        Changes.touchUser(c, userId);
     }
 
     static void removeFolder(Connection c, String folderId) throws SQLException {
+        Changes.touchViewers(c, folderId);
         Jdbc.update(c, "DELETE FROM view_entries WHERE folder_id = ?", folderId);
     }
 
@@ -59,6 +62,7 @@ final class ViewEntries {
         }
         try {
             Jdbc.update(c, "UPDATE view_entries SET name = ? WHERE folder_id = ?", newName, folder.id());
+            Changes.touchViewers(c, folder.id());
         } catch (SQLException e) {
             if (Jdbc.isDuplicateKey(e)) {
                 throw SharingException.conflict("cannot rename '" + folder.name() + "' to '" + newName

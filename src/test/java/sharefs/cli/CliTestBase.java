@@ -46,7 +46,7 @@ abstract class CliTestBase {
     void openInstallation() throws IOException {
         Home h = new Home(home, null);
         h.ensureLayout();
-        svc = new Sharing(Database.open(h.jdbcUrl()), h);
+        svc = new Sharing(Database.open(h), h);
     }
 
     @AfterEach
@@ -98,12 +98,14 @@ abstract class CliTestBase {
         }
     }
 
-    /** sharefs --home HOME ARGS... */
+    /** sharefs --home HOME --run-dir RUN ARGS...: a one-shot call (no node agent runs at RUN). */
     Result sh(String... args) {
-        String[] full = new String[args.length + 2];
+        String[] full = new String[args.length + 4];
         full[0] = "--home";
         full[1] = home.toString();
-        System.arraycopy(args, 0, full, 2, args.length);
+        full[2] = "--run-dir";
+        full[3] = home.resolve("run").toString();
+        System.arraycopy(args, 0, full, 4, args.length);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code;

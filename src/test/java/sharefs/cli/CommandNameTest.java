@@ -27,8 +27,8 @@ class CommandNameTest {
 
     @Test
     void unknownAndHelpGetTheWholeTree() {
-        assertEquals(9, Main.commandLine(new Main(null, null), new String[] {"frobnicate"}).getSubcommands().size());
-        assertEquals(9, Main.commandLine(new Main(null, null), new String[] {"help", "share"}).getSubcommands().size());
+        assertEquals(10, Main.commandLine(new Main(null, null), new String[] {"frobnicate"}).getSubcommands().size());
+        assertEquals(10, Main.commandLine(new Main(null, null), new String[] {"help", "share"}).getSubcommands().size());
         assertEquals(1, Main.commandLine(new Main(null, null), new String[] {"share", "list"}).getSubcommands().size());
     }
 }

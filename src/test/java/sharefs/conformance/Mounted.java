@@ -14,23 +14,29 @@ import sharefs.store.Database;
 import sharefs.store.Home;
 
 /**
- * A throwaway installation with one owner folder, mounted for real by a separate daemon JVM
- * (as `sharefs mount` does). The daemon must be another process: a process that page-faults on
- * an mmap of a FUSE file it serves itself deadlocks on its own memory-map lock.
+ * A throwaway installation with one owner folder, mounted for real by a node agent in a JVM of
+ * its own (started by `sharefs mount`, as for a user). The agent must be another process: a
+ * process that page-faults on an mmap of a FUSE file it serves itself deadlocks on its own
+ * memory-map lock.
  */
 final class Mounted implements AutoCloseable {
     final Home home;
-    final Sharing sharing;
+    final Path runDir;
     final Path mountPoint;
     final Path folder;
     final Path backing;
 
     Mounted(Path dir, String folderName) throws Exception {
         home = new Home(dir.resolve("home"), null);
-        home.ensureLayout();
-        sharing = new Sharing(Database.open(home.jdbcUrl()), home);
-        sharing.users().add(null, "owner@x.io", null, false);
-        FolderAccess f = sharing.folders().create("owner@x.io", folderName, null, null, UsageMode.GENERAL);
+        home.prepare();
+        runDir = dir.resolve("run");
+        FolderAccess f;
+        // Arranged here, then let go: the agent the mount starts must open the embedded database.
+        try (Database db = Database.open(home)) {
+            Sharing sharing = new Sharing(db, home);
+            sharing.users().add(null, "owner@x.io", null, false);
+            f = sharing.folders().create("owner@x.io", folderName, null, null, UsageMode.GENERAL);
+        }
         mountPoint = Files.createDirectories(dir.resolve("mnt"));
         cli("mount", "--user", "owner@x.io", "--uid", "0", "--gid", "0", mountPoint.toString());
         folder = mountPoint.resolve(folderName);
@@ -38,10 +44,12 @@ final class Mounted implements AutoCloseable {
     }
 
     private void cli(String... args) {
-        String[] all = new String[args.length + 2];
+        String[] all = new String[args.length + 4];
         all[0] = "--home";
         all[1] = home.dir().toString();
-        System.arraycopy(args, 0, all, 2, args.length);
+        all[2] = "--run-dir";
+        all[3] = runDir.toString();
+        System.arraycopy(args, 0, all, 4, args.length);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int rc = Main.run(all, new PrintWriter(out), new PrintWriter(err));
@@ -51,10 +59,9 @@ final class Mounted implements AutoCloseable {
     @Override
     public void close() {
         try {
-            if (MountTable.find(mountPoint).isPresent()) cli("umount", "--force", mountPoint.toString());
+            cli("node", "stop");
         } finally {
             if (MountTable.find(mountPoint).isPresent()) Preflight.unmount(mountPoint, true);
-            sharing.db().close();
         }
     }
 }

@@ -59,7 +59,7 @@ class ConcurrencyTest {
     }
 
     void churn(long millis, int threadsPerMount) throws Exception {
-        try (Install in = new Install(tmp)) {
+        try (Install in = Install.withAgentInProcess(tmp)) {
             for (String u : List.of(OWNER, WD, ED)) in.sharing.users().add(null, u, null, false);
             String folderId = in.sharing.folders().create(OWNER, FOLDER, null, null, UsageMode.GENERAL).folderId();
             share(in, WD, Permission.EDIT_DELETE);
@@ -152,7 +152,7 @@ class ConcurrencyTest {
             for (var f : futures) f.get(1, TimeUnit.SECONDS); // rethrows any crash of a worker
 
             // Every daemon is still alive.
-            for (Path mp : mounts.values()) assertTrue(ProcessHandle.of(in.daemonPid(mp)).get().isAlive());
+            for (Path mp : mounts.values()) assertTrue(ProcessHandle.of(in.agentPid()).get().isAlive());
 
             int checked = 0, absent = 0;
             for (var e : writes.entrySet()) {

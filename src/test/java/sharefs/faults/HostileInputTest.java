@@ -38,7 +38,7 @@ class HostileInputTest {
 
     @BeforeAll
     static void mount() throws Exception {
-        in = new Install(tmp);
+        in = Install.withAgentInProcess(tmp);
         in.sharing.users().add(null, OWNER, null, false);
         in.sharing.users().add(null, BOB, null, false);
         f1Backing = in.home.folderDir(in.sharing.folders().create(OWNER, "f1", null, null, UsageMode.GENERAL).folderId());
@@ -50,6 +50,54 @@ class HostileInputTest {
     @AfterAll
     static void unmount() {
         if (in != null) in.close();
+    }
+
+    @Test
+    void aFolderRowWhoseIdIsAPathIsNeverServed() throws Exception {
+        // What an attacker with the database could plant: a folder whose id climbs out of storage/.
+        Path target = Files.createDirectories(tmp.resolve("host-dir"));
+        Files.writeString(target.resolve("secret"), "host data");
+        String id = "../../host-dir";
+        in.sharing.db().write(c -> {
+            long owner = in.sharing.users().get(OWNER).id();
+            try (var ps = c.prepareStatement("INSERT INTO folders (id, name, owner_user_id, usage_mode, state, created_at)"
+                    + " VALUES (?, 'planted', ?, 'general', 'active', CURRENT_TIMESTAMP)")) {
+                ps.setString(1, id);
+                ps.setLong(2, owner);
+                ps.executeUpdate();
+            }
+            try (var ps = c.prepareStatement("INSERT INTO view_entries (user_id, folder_id, name) VALUES (?, ?, 'planted')")) {
+                ps.setLong(1, owner);
+                ps.setString(2, id);
+                ps.executeUpdate();
+            }
+            try (var ps = c.prepareStatement("INSERT INTO change_log (version, user_id, at)"
+                    + " SELECT val, ?, CURRENT_TIMESTAMP FROM change_counter WHERE id = 1")) {
+                ps.setLong(1, owner);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        try {
+            // The view reloads (the row is announced like any change), and the mount keeps serving the rest.
+            long end = System.currentTimeMillis() + 3000;
+            while (System.currentTimeMillis() < end && !names(mp).containsAll(List.of("f1", "f2"))) Install.sleep(20);
+            Install.sleep(200);
+            assertFalse(names(mp).contains("planted"), "a folder with a path for an id is listed: " + names(mp));
+            assertThrows(IOException.class, () -> Files.readString(mp.resolve("planted").resolve("secret")));
+            assertThrows(IOException.class, () -> Files.writeString(mp.resolve("planted").resolve("new"), "x"));
+            assertEquals(List.of("secret"), Files.list(target).map(p -> p.getFileName().toString()).toList(),
+                    "the host directory is untouched");
+            assertTrue(names(mp).containsAll(List.of("f1", "f2")), names(mp).toString());
+        } finally {
+            in.sharing.db().write(c -> {
+                try (var st = c.createStatement()) {
+                    st.executeUpdate("DELETE FROM view_entries WHERE folder_id = '../../host-dir'");
+                    st.executeUpdate("DELETE FROM folders WHERE id = '../../host-dir'");
+                }
+                return null;
+            });
+        }
     }
 
     static Set<String> names(Path dir) throws IOException {

@@ -14,40 +14,70 @@ import java.util.concurrent.TimeUnit;
 import sharefs.cli.Main;
 import sharefs.fs.MountTable;
 import sharefs.fs.Preflight;
+import sharefs.node.Agent;
+import sharefs.node.RunDir;
 import sharefs.sharing.Sharing;
 import sharefs.store.Database;
 import sharefs.store.Home;
 
 /**
- * A throwaway installation whose mounts are served by separate daemon JVMs (started the way
- * `sharefs mount` starts them). close() unmounts every mountpoint it made, kills any daemon still
- * running with this home in its command line, and closes the database; safe to call on failure.
+ * A throwaway installation and its node agent, reached the way the CLI reaches it: through its
+ * socket in a run directory of its own. The agent either runs in this JVM (so tests can arrange
+ * and inspect state through {@link #sharing} at any time) or in a JVM of its own, started by the
+ * first `sharefs mount` exactly as for a user (for tests that kill it); then {@link #sharing}
+ * is open only while no agent holds an embedded database. close() stops the agent, unmounts
+ * everything it made, kills any process still running with this home in its command line, and
+ * closes the database; safe to call on failure.
  */
 final class Install implements AutoCloseable {
     final Path dir;
     final Home home;
+    final RunDir run;
     Sharing sharing;
     private final String jdbcUrl;
+    private final boolean agentInProcess;
+    private Agent agent;
     private final List<Path> mountPoints = new ArrayList<>();
 
-    Install(Path dir) throws IOException {
-        this(dir, null);
+    /** An installation whose agent runs in this JVM. */
+    static Install withAgentInProcess(Path dir) throws IOException {
+        return new Install(dir, null, true);
     }
 
-    Install(Path dir, String jdbcUrl) throws IOException {
+    /** An installation whose agent is a process of its own, started by the first mount. */
+    static Install withAgentProcess(Path dir) throws IOException {
+        return new Install(dir, null, false);
+    }
+
+    /** Over a database server (jdbcUrl); the agent is a process of its own. */
+    static Install withAgentProcess(Path dir, String jdbcUrl) throws IOException {
+        return new Install(dir, jdbcUrl, false);
+    }
+
+    private Install(Path dir, String jdbcUrl, boolean agentInProcess) throws IOException {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         this.dir = dir;
         this.jdbcUrl = jdbcUrl;
+        this.agentInProcess = agentInProcess;
         this.home = new Home(dir.resolve("home"), jdbcUrl);
-        home.ensureLayout();
-        openDb();
+        this.run = new RunDir(dir.resolve("run"));
+        home.prepare();
+        if (agentInProcess) {
+            agent = Agent.start(home, jdbcUrl, run, Main::runInAgent, new Agent.Options(false));
+            sharing = agent.sharing();
+        } else {
+            openDb();
+        }
     }
 
+    /** Opens the database in this JVM (with an agent process, only while none holds an embedded one). */
     void openDb() {
-        sharing = new Sharing(Database.open(home.jdbcUrl()), home);
+        if (agentInProcess) throw new IllegalStateException("the in-process agent's database is always open");
+        sharing = new Sharing(Database.open(home), home);
     }
 
     void closeDb() {
+        if (agentInProcess) return;
         if (sharing != null) sharing.db().close();
         sharing = null;
     }
@@ -62,11 +92,13 @@ final class Install implements AutoCloseable {
         return mp;
     }
 
-    /** Mounts through the CLI (a background daemon JVM); returns once live. */
+    /** Mounts through the CLI (starting an agent process if none runs); returns once live. */
     void mount(String email, Path mp) {
         synchronized (mountPoints) {
             mountPoints.add(mp);
         }
+        // An agent process must be able to open an embedded database: this JVM lets go of it.
+        if (!agentInProcess && jdbcUrl == null) closeDb();
         Result r = cli("mount", "--user", email, "--uid", "0", "--gid", "0", mp.toString());
         if (r.rc != 0) throw new IllegalStateException("mount failed: " + r.err);
     }
@@ -74,9 +106,9 @@ final class Install implements AutoCloseable {
     record Result(int rc, String out, String err) {
     }
 
-    /** One in-process CLI call with --home (and --db) of this installation. */
+    /** One in-process CLI call with --home, --run-dir (and --db) of this installation. */
     Result cli(String... args) {
-        List<String> all = new ArrayList<>(List.of("--home", home.dir().toString()));
+        List<String> all = new ArrayList<>(List.of("--home", home.dir().toString(), "--run-dir", run.dir().toString()));
         if (jdbcUrl != null) all.addAll(List.of("--db", jdbcUrl));
         all.addAll(Arrays.asList(args));
         StringWriter out = new StringWriter();
@@ -90,13 +122,14 @@ final class Install implements AutoCloseable {
         List<String> argv = new ArrayList<>();
         argv.add(ProcessHandle.current().info().command().orElse("java"));
         argv.addAll(List.of("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--home", home.dir().toString()));
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--home", home.dir().toString(),
+                "--run-dir", run.dir().toString()));
         if (jdbcUrl != null) argv.addAll(List.of("--db", jdbcUrl));
         argv.addAll(Arrays.asList(args));
         return argv;
     }
 
-    /** Pids of processes (daemons, CLIs) whose command line names this installation's home. */
+    /** Pids of other processes (agents, CLIs) whose command line names this installation's home. */
     List<Long> pids() {
         try {
             Process p = new ProcessBuilder("pgrep", "-f", "--", "--home " + home.dir()).redirectErrorStream(true).start();
@@ -119,13 +152,14 @@ final class Install implements AutoCloseable {
         }
     }
 
-    /** The daemon serving mp: a process with this home and mp in its command line. */
-    long daemonPid(Path mp) {
+    /** The agent serving this installation's mounts: this JVM, or the process holding the run directory. */
+    long agentPid() {
+        if (agentInProcess) return ProcessHandle.current().pid();
         for (long pid : pids()) {
             String cmd = ProcessHandle.of(pid).flatMap(h -> h.info().arguments()).map(a -> String.join(" ", a)).orElse("");
-            if (cmd.contains("--foreground") && cmd.contains(mp.toString())) return pid;
+            if (cmd.contains(" node --foreground") && cmd.contains(run.dir().toString())) return pid;
         }
-        throw new AssertionError("no daemon process found for " + mp + " among " + pids());
+        throw new AssertionError("no node agent process found for " + run + " among " + pids());
     }
 
     static void kill9(long pid) {
@@ -150,26 +184,38 @@ final class Install implements AutoCloseable {
         }
     }
 
-    String daemonLogs() throws IOException {
-        StringBuilder sb = new StringBuilder();
-        if (Files.isDirectory(home.logs())) {
-            try (var s = Files.list(home.logs())) {
-                for (Path p : s.toList()) sb.append(Files.readString(p, StandardCharsets.ISO_8859_1));
-            }
-        }
-        return sb.toString();
+    /** What an agent process logged (its stderr, appended to logs/agent.log). */
+    String agentLog() throws IOException {
+        Path log = home.logs().resolve("agent.log");
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
+    }
+
+    /** One in-process CLI call with exactly these arguments. */
+    static Result main(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int rc = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Result(rc, out.toString(), err.toString());
     }
 
     /** Runs a command with a timeout; returns rc and merged output. */
     static Result run(long timeoutSec, String... argv) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        return run(timeoutSec, java.util.Map.of(), argv);
+    }
+
+    /** Runs a command with a timeout and more environment; returns rc and merged output (in out, and in err too). */
+    static Result run(long timeoutSec, java.util.Map<String, String> env, String... argv) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(timeoutSec, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             return new Result(-1, new String(out, StandardCharsets.UTF_8), "timeout");
         }
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), "");
+        String merged = new String(out, StandardCharsets.UTF_8);
+        return new Result(p.exitValue(), merged, merged);
     }
 
     @Override
@@ -178,17 +224,18 @@ final class Install implements AutoCloseable {
         synchronized (mountPoints) {
             mps = new ArrayList<>(mountPoints);
         }
-        for (Path mp : mps) {
+        if (agent != null) {
+            agent.close();
+        } else {
             try {
-                if (MountTable.find(mp).isPresent()) cli("umount", "--force", mp.toString());
+                cli("node", "stop");
             } catch (RuntimeException ignored) {
-                // fall through to fusermount
+                // Killed below.
             }
-            if (MountTable.find(mp).isPresent()) Preflight.unmount(mp, true);
+            long end = System.currentTimeMillis() + 5000;
+            while (!pids().isEmpty() && System.currentTimeMillis() < end) sleep(100);
+            for (long pid : pids()) kill9(pid);
         }
-        long end = System.currentTimeMillis() + 5000;
-        while (!pids().isEmpty() && System.currentTimeMillis() < end) sleep(100);
-        for (long pid : pids()) kill9(pid);
         for (Path mp : mps) {
             if (MountTable.find(mp).isPresent()) Preflight.unmount(mp, true);
         }

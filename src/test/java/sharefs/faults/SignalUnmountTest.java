@@ -21,7 +21,7 @@ class SignalUnmountTest {
     @ParameterizedTest
     @ValueSource(strings = {"TERM", "INT"})
     void foregroundMountUnmountsOnSignal(String signal, @TempDir Path dir) throws Exception {
-        try (Install in = new Install(dir)) {
+        try (Install in = Install.withAgentInProcess(dir)) {
             in.sharing.users().add(null, "a@x.io", null, false);
             in.sharing.folders().create("a@x.io", "tests", null, null, sharefs.sharing.UsageMode.GENERAL);
             Path mp = in.mountPoint("view");

@@ -101,13 +101,13 @@ class FailClosedTest {
         env.sharing.db().close();
 
         // Changes made through another connection: a widening (ro -> edit-delete) and a kick-out (rw).
-        try (Database other = Database.open(env.home.jdbcUrl())) {
+        try (Database other = Database.open(env.home)) {
             Sharing s = new Sharing(other, env.home);
             s.shares().set(A, "ro", B, Permission.EDIT_DELETE);
             s.shares().revoke(A, "rw", B);
             // A healthy mount of the same view sees both changes ...
             Path control = env.mountPoint("control");
-            ViewMount c = ViewMount.mount(s, new MountRequest(B, control, Mounts.UID, Mounts.GID, null, List.of(), 100, 0.5));
+            ViewMount c = ViewMount.mount(s, new MountRequest(B, control, Mounts.UID, Mounts.GID, null, List.of(), 0.5));
             try {
                 assertEquals(List.of("mine", "ro"), Px.list(control));
                 assertEquals("ok", Px.name(create(control.resolve("ro/by-control"))));
@@ -162,18 +162,22 @@ class FailClosedTest {
         view.onChange(fs::viewChanged);
         Path mnt = env.mountPoint("flaky");
         CompletableFuture<Void> loop = CompletableFuture.runAsync(() -> fs.mount(mnt, true, false, MountOptions.of(0.5)));
+        java.util.concurrent.atomic.AtomicBoolean healthy = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.ScheduledExecutorService poll = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         try {
             Mounts.eventually("the hand-built mount answers", () -> MountTable.find(mnt).map(MountTable::isSharefs).orElse(false)
                     && Px.list(mnt, new int[1]) != null && Px.list(mnt).size() == 3);
-            view.start(100);
+            // What the node agent does when changes are announced, here on a timer: reload, keep the
+            // last snapshot when that fails.
+            poll.scheduleWithFixedDelay(() -> healthy.set(view.reload()), 100, 100, TimeUnit.MILLISECONDS);
             assertOriginalSnapshot(mnt);
 
             // 1. The change counter cannot be read: a widening made meanwhile does not arrive.
             source.counterFails = true;
             env.sharing.shares().set(A, "ro", B, Permission.EDIT_DELETE);
-            Mounts.eventually("the poller hits the failure", () -> source.failures.get() > 2);
+            Mounts.eventually("a reload hits the failure", () -> source.failures.get() > 2);
             Mounts.sleep(GRACE_MS);
-            assertFalse(view.healthy());
+            assertFalse(healthy.get());
             assertOriginalSnapshot(mnt);
 
             // 2. The counter reads (and has moved) but the folder list fails mid-reload: still the old snapshot.
@@ -193,10 +197,11 @@ class FailClosedTest {
             // 4. The database returns: the view catches up with both changes.
             source.counterFails = false;
             source.foldersFail = false;
-            Mounts.eventually("the view catches up", () -> view.healthy() && Px.list(mnt).equals(List.of("mine", "ro"))
+            Mounts.eventually("the view catches up", () -> healthy.get() && Px.list(mnt).equals(List.of("mine", "ro"))
                     && create(mnt.resolve("ro/after")) == 0);
             assertEquals(Px.ENOENT, Px.lstatErrno(mnt.resolve("rw")));
         } finally {
+            poll.shutdownNow();
             view.close();
             String err = Preflight.unmount(mnt, false);
             if (err != null) Preflight.unmount(mnt, true);

@@ -118,50 +118,19 @@ class LifecycleTest {
         assertFalse(MountTable.find(mb).isPresent());
     }
 
-    // --- the CLI daemon ---------------------------------------------------------------------------
-
-    private static Mounts.Result cli(String... args) {
-        return Mounts.run(cliArgv(args), Duration.ofSeconds(60));
-    }
-
-    /**
-     * The CLI in a JVM of its own, on this test's class path: `mount` starts its daemon from the
-     * same class path, so these tests need no packaged jar (mvn runs them before it builds one).
-     */
-    private static List<String> cliArgv(String... args) {
-        List<String> argv = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                "sharefs.cli.Main", "--home", env.home.dir().toString()));
-        argv.addAll(List.of(args));
-        return argv;
-    }
-
     @Test
-    void cliMountOnABusyMountpoint_oneClearLine_nonZero() throws IOException {
-        Path mp = env.mountPoint("cli-busy");
-        try (ViewMount m = env.mount(B, mp)) {
-            Mounts.Result r = cli("mount", "--user", B, mp.toString(), "--uid", "1000", "--gid", "1000");
-            assertNotEquals(0, r.exit(), r.toString());
-            assertEquals(1, r.err().strip().lines().count(), "one line on stderr: " + r.err());
-            assertTrue(r.err().contains("already mounted"), r.err());
-            assertEquals(List.of("bees", "shared"), Px.list(mp));
-        }
-    }
-
-    @Test
-    void cliMountRelaysTheReasonOfItsOwnDaemonOnly() throws IOException {
-        Path mp = env.mountPoint("cli-fails");
-        Mounts.Result unknown = cli("mount", "--user", "nobody@x.io", mp.toString());
-        assertEquals(1, unknown.exit(), unknown.toString());
-        assertEquals("sharefs: mount failed: no such user: nobody@x.io", unknown.err().strip());
-        // Same mountpoint, so the same log file: a daemon whose JVM cannot even start must not be
-        // reported with the previous daemon's reason.
-        Mounts.Result noJvm = Mounts.run(cliArgv("mount", "--user", B, mp.toString()), Duration.ofSeconds(60), java.util.Map.of("SHAREFS_DAEMON_JAVA_OPTS", "-XX:+NoSuchOptionSharefs"));
-        assertEquals(1, noJvm.exit(), noJvm.toString());
-        assertEquals(1, noJvm.err().strip().lines().count(), "one line: " + noJvm.err());
-        assertTrue(noJvm.err().startsWith("sharefs: mount failed: "), noJvm.err());
-        assertFalse(noJvm.err().contains("nobody@x.io"), noJvm.err());
-        assertFalse(MountTable.find(mp).isPresent(), "nothing mounted");
+    void mountpointThatIsASymlinkOrGoesThroughOne_refused() throws IOException {
+        Path real = env.mountPoint("real");
+        Path link = Files.createSymbolicLink(real.resolveSibling("link"), real);
+        MountException e = assertThrows(MountException.class, () -> env.mount(B, link));
+        assertEquals("mountpoint " + link + " goes through the symlink " + link + ", which is refused: give the real path",
+                e.getMessage());
+        Path sub = Files.createDirectories(real.resolve("sub"));
+        Path viaLink = link.resolve("sub");
+        e = assertThrows(MountException.class, () -> env.mount(B, viaLink));
+        assertTrue(e.getMessage().contains("goes through the symlink " + link), e.getMessage());
+        assertFalse(MountTable.find(real).isPresent(), "nothing mounted over the link's target");
+        assertFalse(MountTable.find(sub).isPresent());
     }
 
     @Test
@@ -171,55 +140,6 @@ class LifecycleTest {
             long dev = ((Number) Files.getAttribute(mp, "unix:dev")).longValue();
             Path knob = Path.of("/sys/class/bdi", Readahead.major(dev) + ":" + Readahead.minor(dev), "read_ahead_kb");
             assertEquals(String.valueOf(Readahead.KIB), Files.readString(knob).strip(), knob.toString());
-        }
-    }
-
-    @Test
-    void daemonKilled_newMountOnTheSamePathRecoversByItself() throws Exception {
-        Path mp = env.mountPoint("killed");
-        env.track(mp);
-        Mounts.Result r = cli("mount", "--user", B, mp.toString(), "--uid", "1000", "--gid", "1000");
-        assertEquals(0, r.exit(), r.toString());
-        Matcher pidInOutput = Pattern.compile("pid (\\d+)").matcher(r.out());
-        assertTrue(pidInOutput.find(), "mount names its daemon's pid: " + r.out());
-        long printed = Long.parseLong(pidInOutput.group(1));
-        assertEquals(List.of("bees", "shared"), Px.list(mp));
-
-        // The daemon is the java process whose command line names this mountpoint with --foreground.
-        Mounts.Result pg = Mounts.run(List.of("pgrep", "-f", "--", "sharefs.cli.MountDaemon .*--foreground.* " + mp), Duration.ofSeconds(10));
-        List<Long> pids = pg.out().lines().map(String::trim).filter(s -> !s.isEmpty()).map(Long::parseLong).toList();
-        assertEquals(List.of(printed), pids, "pgrep -f finds exactly the daemon: " + pg);
-        assertEquals(0, Mounts.run(List.of("kill", "-9", String.valueOf(printed)), Duration.ofSeconds(10)).exit());
-        Optional<ProcessHandle> h = ProcessHandle.of(printed);
-        Mounts.eventually("the daemon is gone", () -> h.map(p -> !p.isAlive()).orElse(true));
-        // What is left is a dead mount (ENOTCONN) or, if fusermount's auto_unmount got there first, nothing.
-
-        ViewMount again = env.mount(B, mp);
-        assertTrue(again.isMounted());
-        assertEquals(List.of("bees", "shared"), Px.list(mp));
-        int fd = Px.open(mp.resolve("shared/f"), O_RDONLY, 0);
-        assertTrue(fd >= 0, Px.name(-fd));
-        assertEquals("from a", Px.pread(fd));
-        Px.close(fd);
-        assertEquals(1, Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-                .filter(l -> l.split(" ")[4].equals(mp.toString())).count(), "exactly one mount on the path");
-        again.close();
-        assertFalse(MountTable.find(mp).isPresent());
-    }
-
-    @Test
-    void cliMountThenUmount() throws IOException {
-        Path mp = env.mountPoint("cli-umount");
-        env.track(mp);
-        Mounts.Result r = cli("mount", "--user", A, mp.toString(), "--uid", "1000", "--gid", "1000");
-        assertEquals(0, r.exit(), r.toString());
-        assertEquals(List.of("shared"), Px.list(mp));
-        Mounts.Result u = cli("umount", mp.toString());
-        assertEquals(0, u.exit(), u.toString());
-        assertFalse(MountTable.find(mp).isPresent());
-        // The mountpoint is at once usable again.
-        try (ViewMount m = env.mount(A, mp)) {
-            assertEquals(List.of("shared"), Px.list(mp));
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import sharefs.node.MountService;
 import sharefs.sharing.FolderAccess;
 import sharefs.sharing.Invitation;
 import sharefs.sharing.InviteOutcome;
@@ -33,6 +34,8 @@ final class Mounts implements AutoCloseable {
     final Path dir;
     final Home home;
     final Sharing sharing;
+    /** The node agent's core, in this JVM: it mounts, and keeps every mount's view current. */
+    final MountService service;
     private final List<ViewMount> mounts = new ArrayList<>();
     private final List<Path> mountPoints = new ArrayList<>();
 
@@ -42,7 +45,8 @@ final class Mounts implements AutoCloseable {
         this.dir = dir;
         this.home = new Home(dir.resolve("home"), null);
         home.ensureLayout();
-        this.sharing = new Sharing(Database.open(home.jdbcUrl()), home);
+        this.sharing = new Sharing(Database.open(home), home);
+        this.service = new MountService(sharing, 1000);
     }
 
     void user(String email) {
@@ -101,15 +105,21 @@ final class Mounts implements AutoCloseable {
         return mp;
     }
 
+    /**
+     * With caps smaller than the agent's defaults: a test JVM's descriptor limit is the
+     * machine's, and the agent core admits mounts only while every mount's caps fit under it.
+     */
+    static final FsLimits LIMITS = new FsLimits(1024, 256);
+
     ViewMount mount(String email, Path mp) {
-        return mount(new MountRequest(email, mp, UID, GID, null, List.of(), 100, 0.5));
+        return mount(new MountRequest(email, mp, UID, GID, null, List.of(), 0.5, LIMITS));
     }
 
     ViewMount mount(MountRequest req) {
         synchronized (mountPoints) {
             mountPoints.add(req.mountPoint());
         }
-        ViewMount m = ViewMount.mount(sharing, req);
+        ViewMount m = service.mount(req);
         synchronized (mounts) {
             mounts.add(m);
         }
@@ -140,6 +150,7 @@ final class Mounts implements AutoCloseable {
         synchronized (mountPoints) {
             for (Path mp : mountPoints) forceUnmount(mp);
         }
+        service.close();
         try {
             sharing.db().close();
         } catch (RuntimeException e) {

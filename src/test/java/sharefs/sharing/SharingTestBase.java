@@ -39,7 +39,7 @@ abstract class SharingTestBase {
     void openInstallation() throws IOException {
         home = new Home(dir, null);
         home.ensureLayout(); // as the CLI does before opening; layout is not state a refusal could change
-        s = new Sharing(Database.open(home.jdbcUrl()), home);
+        s = new Sharing(Database.open(home), home);
     }
 
     @AfterEach

@@ -1,0 +1,40 @@
+package sharefs.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sharefs.node.Agent;
+
+@Command(name = "node", mixinStandardHelpOptions = true,
+        description = {"Run the node agent: the one process of this machine that serves every mount and holds the database.",
+                "It takes calls from root on a socket under --run-dir. Without --foreground it starts in the background and "
+                        + "returns once it serves; `sharefs mount` starts one itself when none runs."},
+        subcommands = {NodeStatus.class, NodeStop.class})
+final class NodeCommand extends Leaf {
+    @Option(names = "--foreground", description = "Stay attached (for systemd); SIGTERM stops the agent and unmounts everything")
+    boolean foreground;
+
+
+    @Override
+    int run(Context ctx) {
+        if (ctx.agent() != null) {
+            throw new IllegalStateException("a node agent already runs at " + ctx.runDir() + " (pid " + ctx.agent().info().pid() + ")");
+        }
+        if (AgentCalls.isRunning(ctx.runDir())) {
+            throw new IllegalStateException("a node agent already runs at " + ctx.runDir());
+        }
+        if (!foreground) {
+            Route route = new Route("node", null, false, ctx.home().dir(), true, ctx.jdbcUrlOrNull(), null, ctx.runDir());
+            if (!AgentStarter.start(route, ctx.err())) return Main.REFUSED;
+            ctx.print(Views.ok("node"), "node agent started at " + ctx.runDir() + " (log " + AgentStarter.logOf(route) + ")");
+            return Main.OK;
+        }
+        Agent agent = Agent.start(ctx.home(), ctx.jdbcUrlOrNull(), ctx.runDir(), Main::runInAgent,
+                new Agent.Options(true));
+        ctx.out().println(AgentStarter.READY + " pid " + ProcessHandle.current().pid() + ", socket " + ctx.runDir().socket()
+                + ", home " + ctx.home().dir());
+        ctx.out().flush();
+        agent.awaitStop();
+        agent.awaitCallsAnswered(5_000);
+        return Main.OK;
+    }
+}

@@ -1,0 +1,206 @@
+package sharefs.node;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sharefs.access.Grant;
+import sharefs.fs.MountException;
+import sharefs.fs.MountRequest;
+import sharefs.fs.MountTable;
+import sharefs.fs.NativeWarmUp;
+import sharefs.fs.Preflight;
+import sharefs.fs.ViewMount;
+import sharefs.sharing.Sharing;
+
+/**
+ * Every live mount of one node agent, over the agent's one database: mounts and unmounts them,
+ * keeps their views current (through a {@link ChangeWatcher}), and reports on them. It is the
+ * agent without its socket, so tests drive it in-process exactly as the agent does.
+ */
+public final class MountService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MountService.class);
+    /** The engine every mount runs on today. */
+    public static final String ENGINE = "libfuse2";
+
+    /** One mount as `sharefs node status` shows it. */
+    public record MountInfo(String user, long uid, long gid, Path mountPoint, String engine, List<String> folders,
+                            int openFiles, long viewVersion) {
+    }
+
+    private final Sharing sharing;
+    private final ChangeWatcher watcher;
+    private final DescriptorBudget budget;
+    private final NativeWarmUp warm = NativeWarmUp.start();
+    private final Map<Path, ViewMount> mounts = new ConcurrentHashMap<>();
+    private final Set<Path> inProgress = new HashSet<>();
+    private volatile Consumer<Set<Path>> onMountsChanged = s -> { };
+
+    /** pollMillis: the safety-net poll of the change counter (a commit in this process pokes at once). */
+    public MountService(Sharing sharing, long pollMillis) {
+        this(sharing, pollMillis, DescriptorBudget.ofThisProcess());
+    }
+
+    MountService(Sharing sharing, long pollMillis, DescriptorBudget budget) {
+        this.sharing = sharing;
+        this.budget = budget;
+        this.watcher = new ChangeWatcher(sharing, new ChangeWatcher.Target() {
+            @Override
+            public boolean reloadUsers(Set<Long> users) {
+                return reload(m -> users.contains(m.userId()));
+            }
+
+            @Override
+            public boolean reloadAll() {
+                return reload(m -> true);
+            }
+        }, pollMillis);
+        sharing.db().onCommit(watcher::poke);
+        watcher.start();
+    }
+
+    public Sharing sharing() {
+        return sharing;
+    }
+
+    /** Called with the live mountpoints after every mount and unmount (the agent records them for crash recovery). */
+    void onMountsChanged(Consumer<Set<Path>> listener) {
+        this.onMountsChanged = listener;
+    }
+
+    /** Mounts a view; returns once a probe has reached it. One mount per mountpoint at a time. */
+    public ViewMount mount(MountRequest req) {
+        Path mp = req.mountPoint();
+        synchronized (inProgress) {
+            if (mounts.containsKey(mp) || !inProgress.add(mp)) {
+                throw new MountException(mp + " is already mounted (fuse.sharefs); sharefs umount it first");
+            }
+        }
+        DescriptorBudget.Grant fds = null;
+        try {
+            fds = budget.take(DescriptorBudget.perMount(req));
+            ViewMount m = ViewMount.mount(sharing, req, warm);
+            mounts.put(mp, m);
+            DescriptorBudget.Grant taken = fds;
+            fds = null;
+            m.ended().whenComplete((r, e) -> forget(mp, m, taken));
+            // A change that committed between the view's load and this registration was seen by
+            // the watcher when this mount was not yet listed: catch up with it here.
+            if (m.view().current().version() != sharing.db().changeCounter()) m.view().reload();
+            changed();
+            return m;
+        } finally {
+            if (fds != null) fds.release();
+            synchronized (inProgress) {
+                inProgress.remove(mp);
+            }
+        }
+    }
+
+    private void forget(Path mp, ViewMount m, DescriptorBudget.Grant fds) {
+        if (mounts.remove(mp, m)) {
+            log.info("{} is no longer mounted", mp);
+            m.close();
+            changed();
+        }
+        fds.release();
+    }
+
+    private void changed() {
+        try {
+            onMountsChanged.accept(Set.copyOf(mounts.keySet()));
+        } catch (RuntimeException e) {
+            log.warn("mount listener failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Unmounts mp. Refused while files are open unless force (then detached lazily). A sharefs
+     * mount this agent does not serve is cleaned up only when its daemon is gone (ENOTCONN).
+     */
+    public void unmount(Path mp, boolean force) {
+        ViewMount m = mounts.get(mp);
+        if (m == null) {
+            unmountForeign(mp);
+            return;
+        }
+        String err = m.unmount(force);
+        if (err != null) {
+            String why = err.contains("busy") ? "files are open in it (use --force to detach anyway)" : err;
+            throw new MountException("cannot unmount " + mp + ": " + why);
+        }
+        m.close();
+        forget(mp, m, DescriptorBudget.Grant.NONE);
+    }
+
+    private static void unmountForeign(Path mp) {
+        Optional<MountTable.Entry> e = MountTable.find(mp);
+        if (e.isEmpty()) throw new MountException(mp + " is not mounted");
+        if (!MountTable.isSharefs(e.get())) throw new MountException(mp + " is not a sharefs mount (" + e.get().fsType() + ")");
+        if (!Preflight.isStale(mp)) throw new MountException(mp + " is served by another sharefs process, not by this node agent");
+        String err = Preflight.unmount(mp, true);
+        if (err != null) throw new MountException("cannot unmount the dead mount " + mp + ": " + err);
+        log.info("cleaned up the dead mount {}", mp);
+    }
+
+    public Optional<ViewMount> find(Path mp) {
+        return Optional.ofNullable(mounts.get(mp));
+    }
+
+    public int size() {
+        return mounts.size();
+    }
+
+    public List<MountInfo> status() {
+        List<MountInfo> out = new ArrayList<>();
+        for (ViewMount m : mounts.values()) {
+            MountRequest r = m.request();
+            List<String> folders = new ArrayList<>();
+            for (Grant g : m.view().current().grants()) folders.add(g.name());
+            out.add(new MountInfo(r.email(), r.uid(), r.gid(), r.mountPoint(), ENGINE, folders, m.openFiles(),
+                    m.view().current().version()));
+        }
+        out.sort(Comparator.comparing(i -> i.mountPoint().toString()));
+        return out;
+    }
+
+    /** Whether the database answered the last look (mounts serve their last snapshot while it does not). */
+    public boolean databaseReachable() {
+        return !watcher.failing();
+    }
+
+    public long viewVersion() {
+        return watcher.seen();
+    }
+
+    private boolean reload(java.util.function.Predicate<ViewMount> which) {
+        boolean ok = true;
+        for (ViewMount m : mounts.values()) {
+            if (which.test(m) && !m.view().reload()) ok = false;
+        }
+        return ok;
+    }
+
+    /** Unmounts everything (lazily where files are still open) and stops watching. */
+    @Override
+    public void close() {
+        watcher.close();
+        for (ViewMount m : new ArrayList<>(mounts.values())) {
+            try {
+                m.close();
+            } catch (RuntimeException e) {
+                log.warn("unmounting {} failed: {}", m.mountPoint(), e.toString());
+            }
+        }
+        mounts.clear();
+        changed();
+    }
+}
