@@ -84,7 +84,7 @@ public final class ClassDataTraining {
         Path run = Files.createDirectories(dir.resolve("run"));
         String h = dir.toString();
         String r = run.resolve("agent").toString();
-        Agent agent = Agent.start(new Home(dir, null), null, new RunDir(run.resolve("agent")), Main::runInAgent, new Agent.Options(false));
+        Agent agent = Agent.start(new Home(dir, null), null, new RunDir(run.resolve("agent")), Main::runInAgent, new Agent.Options(false, 0));
         try {
             run(w, "--home", h, "--run-dir", r, "--as", "guest@training.invalid", "folder", "list");
             run(w, "--home", h, "--run-dir", r, "--json", "node", "status");

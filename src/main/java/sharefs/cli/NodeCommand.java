@@ -13,6 +13,10 @@ final class NodeCommand extends Leaf {
     @Option(names = "--foreground", description = "Stay attached (for systemd); SIGTERM stops the agent and unmounts everything")
     boolean foreground;
 
+    @Option(names = "--storage-reserve", paramLabel = "SIZE", defaultValue = "128M",
+            description = "Room kept free on the storage filesystem for the database and logs, when they share it "
+                    + "(writes through mounts get ENOSPC below it); 0 turns it off (default ${DEFAULT-VALUE})")
+    String storageReserve;
 
     @Override
     int run(Context ctx) {
@@ -22,14 +26,15 @@ final class NodeCommand extends Leaf {
         if (AgentCalls.isRunning(ctx.runDir())) {
             throw new IllegalStateException("a node agent already runs at " + ctx.runDir());
         }
+        Sizes.parse("--storage-reserve", storageReserve);
         if (!foreground) {
             Route route = new Route("node", null, false, ctx.home().dir(), true, ctx.jdbcUrlOrNull(), null, ctx.runDir());
-            if (!AgentStarter.start(route, ctx.err())) return Main.REFUSED;
+            if (!AgentStarter.start(route, java.util.List.of("--storage-reserve", storageReserve), ctx.err())) return Main.REFUSED;
             ctx.print(Views.ok("node"), "node agent started at " + ctx.runDir() + " (log " + AgentStarter.logOf(route) + ")");
             return Main.OK;
         }
         Agent agent = Agent.start(ctx.home(), ctx.jdbcUrlOrNull(), ctx.runDir(), Main::runInAgent,
-                new Agent.Options(true));
+                new Agent.Options(true, Sizes.parse("--storage-reserve", storageReserve)));
         ctx.out().println(AgentStarter.READY + " pid " + ProcessHandle.current().pid() + ", socket " + ctx.runDir().socket()
                 + ", home " + ctx.home().dir());
         ctx.out().flush();

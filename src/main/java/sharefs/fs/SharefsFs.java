@@ -26,15 +26,27 @@ import sharefs.backing.FolderRoot;
 public final class SharefsFs extends ReadOnlyFs {
     private static final int SET_ID_BITS = 06000;
 
+    /** What a new name costs at least (a directory block), for the storage reserve. */
+    private static final long NEW_NAME_BYTES = 4096;
+    private static final int FALLOC_FL_PUNCH_HOLE = 0x02;
+
     private final FolderRenamer renamer;
+    private final SpaceGuard space;
 
     public SharefsFs(LiveView view, FolderRoot storageRoot, long uid, long gid, FolderRenamer renamer) {
         this(view, storageRoot, uid, gid, renamer, FsLimits.DEFAULT);
     }
 
     public SharefsFs(LiveView view, FolderRoot storageRoot, long uid, long gid, FolderRenamer renamer, FsLimits limits) {
+        this(view, storageRoot, uid, gid, renamer, limits, SpaceGuard.NONE);
+    }
+
+    /** space: the agent's storage reserve, shared by its mounts. */
+    public SharefsFs(LiveView view, FolderRoot storageRoot, long uid, long gid, FolderRenamer renamer, FsLimits limits,
+                     SpaceGuard space) {
         super(view, storageRoot, uid, gid, limits);
         this.renamer = renamer;
+        this.space = space;
     }
 
     /** Creating a name directly under the view root: EEXIST for a folder's name, EACCES otherwise. */
@@ -49,10 +61,16 @@ public final class SharefsFs extends ReadOnlyFs {
         return grant(p) != null ? -Errno.EPERM : -Errno.ENOENT;
     }
 
-    /** The prelude of every op that makes a new name at p: create, mkdir, mknod, symlink, link. */
+    /**
+     * The prelude of every op that makes a new name at p: create, mkdir, mknod, symlink, link.
+     * The storage reserve comes after every permission check, so a refusal says why first.
+     */
     private Target toCreate(FusePath p, long mode, Who who) {
         if (p.isRoot() || p.isFolderItself()) return Target.refuse(createAtRoot(p));
-        return inWritableParent(p, folderOf(p, g -> writeWithMode(g, mode)), who);
+        Target t = inWritableParent(p, folderOf(p, g -> writeWithMode(g, mode)), who);
+        if (t.refused()) return t;
+        int rc = space.allow(NEW_NAME_BYTES);
+        return rc != 0 ? Target.refuse(rc) : t;
     }
 
     /** The prelude of every op that removes the name at p: unlink, rmdir. */
@@ -117,7 +135,10 @@ public final class SharefsFs extends ReadOnlyFs {
         try {
             Who who = who();
             if (who == Who.STRANGER) return -Errno.EACCES;
-            return onWritableFile(fi, fd -> FileOps.pwrite(fd, buf, size, offset));
+            return onWritableFile(fi, fd -> {
+                int rc = space.allow(size);
+                return rc != 0 ? rc : FileOps.pwrite(fd, buf, size, offset);
+            });
         } catch (Throwable t) {
             return Errs.fail("write", path, t);
         }
@@ -160,7 +181,11 @@ public final class SharefsFs extends ReadOnlyFs {
         try {
             Who who = who();
             if (who == Who.STRANGER) return -Errno.EACCES;
-            return onWritableFile(fi, fd -> FileOps.fallocate(fd, mode, off, length));
+            return onWritableFile(fi, fd -> {
+                // Punching a hole frees space; anything else may take up to length.
+                int rc = (mode & FALLOC_FL_PUNCH_HOLE) != 0 ? 0 : space.allow(length);
+                return rc != 0 ? rc : FileOps.fallocate(fd, mode, off, length);
+            });
         } catch (Throwable t) {
             return Errs.fail("fallocate", path, t);
         }
@@ -367,6 +392,7 @@ public final class SharefsFs extends ReadOnlyFs {
             Target t = toChange(p, -Errno.EACCES, 0);
             if (t.refused()) return t.errno();
             int rc = xattrNamespace(name);
+            if (rc == 0) rc = space.allow(size);
             return rc != 0 ? rc : t.root().setxattr(p.rel(), name, value, size, flags);
         } catch (Throwable t) {
             return Errs.fail("setxattr", path, t);

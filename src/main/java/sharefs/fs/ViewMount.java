@@ -47,11 +47,14 @@ public final class ViewMount implements AutoCloseable {
     }
 
     public static ViewMount mount(Sharing sharing, MountRequest req) {
-        return mount(sharing, req, NativeWarmUp.start());
+        return mount(sharing, req, NativeWarmUp.start(), SpaceGuard.NONE);
     }
 
-    /** warm: started by the caller before it opened the database, so the two overlap. */
-    public static ViewMount mount(Sharing sharing, MountRequest req, NativeWarmUp warm) {
+    /**
+     * warm: started by the caller before it opened the database, so the two overlap; space: the
+     * storage reserve the caller keeps for its database and logs.
+     */
+    public static ViewMount mount(Sharing sharing, MountRequest req, NativeWarmUp warm, SpaceGuard space) {
         Preflight.check(req.mountPoint());
         long t0 = System.nanoTime();
         User user = sharing.users().get(req.email());
@@ -67,7 +70,7 @@ public final class ViewMount implements AutoCloseable {
         } catch (IOException e) {
             throw new MountException("cannot open " + sharing.home().storage() + ": " + e.getMessage(), e);
         }
-        SharefsFs fs = new SharefsFs(view, storageRoot, req.uid(), req.gid(), renamer(sharing, user.email()), req.limits());
+        SharefsFs fs = new SharefsFs(view, storageRoot, req.uid(), req.gid(), renamer(sharing, user.email()), req.limits(), space);
         view.onChange(fs::viewChanged);
         ViewMount m = new ViewMount(req, user.id(), view, fs, storageRoot);
         m.start();

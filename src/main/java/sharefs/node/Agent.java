@@ -37,9 +37,11 @@ public final class Agent implements AutoCloseable {
     /**
      * How the agent runs. ownProcess: the agent is this process's whole job (`sharefs node`), so it
      * sets the process's umask to 077 and raises its descriptor limit (a test hosting an agent keeps
-     * its own).
+     * its own). storageReserve: bytes of the storage filesystem kept free for the database and logs
+     * when they share it with storage/ (writes through mounts get ENOSPC below it).
      */
-    public record Options(boolean ownProcess) {
+    public record Options(boolean ownProcess, long storageReserve) {
+        public static final long DEFAULT_RESERVE = 128L << 20;
     }
 
     /** What `node status` reports about the agent itself. */
@@ -102,7 +104,8 @@ public final class Agent implements AutoCloseable {
             }
             db = openDatabase(home);
             Sharing sharing = new Sharing(db, home);
-            MountService mounts = new MountService(sharing, POLL_MILLIS, new DescriptorBudget(fds));
+            MountService mounts = new MountService(sharing, POLL_MILLIS, new DescriptorBudget(fds),
+                    StorageReserve.guard(home, options.storageReserve()));
             Agent agent = new Agent(home, dbUrlAsGiven, run, lock, db, mounts, dispatcher, fds);
             agent.recoverFromCrash();
             mounts.onMountsChanged(run::recordMounts);

@@ -18,6 +18,7 @@ import sharefs.fs.MountRequest;
 import sharefs.fs.MountTable;
 import sharefs.fs.NativeWarmUp;
 import sharefs.fs.Preflight;
+import sharefs.fs.SpaceGuard;
 import sharefs.fs.ViewMount;
 import sharefs.sharing.Sharing;
 
@@ -39,19 +40,24 @@ public final class MountService implements AutoCloseable {
     private final Sharing sharing;
     private final ChangeWatcher watcher;
     private final DescriptorBudget budget;
+    private final SpaceGuard space;
     private final NativeWarmUp warm = NativeWarmUp.start();
     private final Map<Path, ViewMount> mounts = new ConcurrentHashMap<>();
     private final Set<Path> inProgress = new HashSet<>();
     private volatile Consumer<Set<Path>> onMountsChanged = s -> { };
 
-    /** pollMillis: the safety-net poll of the change counter (a commit in this process pokes at once). */
+    /**
+     * An agent core with no storage reserve (tests).
+     * pollMillis: the safety-net poll of the change counter (a commit in this process pokes at once).
+     */
     public MountService(Sharing sharing, long pollMillis) {
-        this(sharing, pollMillis, DescriptorBudget.ofThisProcess());
+        this(sharing, pollMillis, DescriptorBudget.ofThisProcess(), SpaceGuard.NONE);
     }
 
-    MountService(Sharing sharing, long pollMillis, DescriptorBudget budget) {
+    MountService(Sharing sharing, long pollMillis, DescriptorBudget budget, SpaceGuard space) {
         this.sharing = sharing;
         this.budget = budget;
+        this.space = space;
         this.watcher = new ChangeWatcher(sharing, new ChangeWatcher.Target() {
             @Override
             public boolean reloadUsers(Set<Long> users) {
@@ -87,7 +93,7 @@ public final class MountService implements AutoCloseable {
         DescriptorBudget.Grant fds = null;
         try {
             fds = budget.take(DescriptorBudget.perMount(req));
-            ViewMount m = ViewMount.mount(sharing, req, warm);
+            ViewMount m = ViewMount.mount(sharing, req, warm, space);
             mounts.put(mp, m);
             DescriptorBudget.Grant taken = fds;
             fds = null;
@@ -202,5 +208,6 @@ public final class MountService implements AutoCloseable {
         }
         mounts.clear();
         changed();
+        space.close();
     }
 }

@@ -434,6 +434,70 @@ class FaultsTest {
         }
     }
 
+    /**
+     * The whole home on one small filesystem, as on a machine that gave sharefs one disk: a
+     * session that fills its folder must leave the agent room to revoke it.
+     */
+    @Test
+    @Timeout(180)
+    void aSessionFillingTheDiskCannotStopARevoke() throws Exception {
+        fillThenRevoke(8L << 20);
+    }
+
+    static final String ANN = "ann@x.io";
+
+    void fillThenRevoke(long reserve) throws Exception {
+        Path home = tmp.resolve("home");
+        Files.createDirectories(home);
+        Install.Result m = Install.run(30, "mount", "-t", "tmpfs", "-o", "size=40m,mode=0700", "tmpfs", home.toString());
+        assertEquals(0, m.rc(), m.out());
+        try (Install in = Install.withAgentInProcess(tmp, reserve)) {
+            in.sharing.users().add(null, ANN, null, false);
+            in.sharing.users().add(null, BOB, null, false);
+            in.sharing.folders().create(ANN, "work", null, null, UsageMode.GENERAL);
+            long inv = in.sharing.invitations().invite(ANN, "work", List.of(BOB), Permission.EDIT).get(0).invitationId();
+            in.sharing.invitations().accept(BOB, inv);
+            Path mp = in.mountPoint("bob");
+            in.mount(BOB, mp);
+            IOException full = null;
+            long written = 0;
+            byte[] chunk = new byte[256 * 1024];
+            new Random(3).nextBytes(chunk);
+            try (FileOutputStream o = new FileOutputStream(mp.resolve("work").resolve("fill").toFile())) {
+                for (int i = 0; i < 400; i++) {
+                    o.write(chunk);
+                    written += chunk.length;
+                }
+            } catch (IOException e) {
+                full = e;
+            }
+            assertTrue(full != null, "wrote " + written + " bytes into 40 MB without an error");
+            assertTrue(String.valueOf(full.getMessage()).contains("No space left on device"), full.toString());
+            // Another file fills the rest just as well: the line holds for every writer, to the last byte.
+            IOException again = assertThrows(IOException.class, () -> Files.write(mp.resolve("work").resolve("more"), new byte[1 << 20]));
+            assertTrue(String.valueOf(again.getMessage()).contains("No space left on device"), again.toString());
+            for (int i = 0; i < 4096; i++) {
+                try {
+                    Files.write(mp.resolve("work").resolve("crumb" + i), new byte[4096]);
+                } catch (IOException e) {
+                    break;
+                }
+            }
+            Install.Result down = in.cli("--as", ANN, "share", "set", "work", BOB, "--perm", "view");
+            assertEquals(0, down.rc(), "a downgrade on a full disk: " + down.err());
+            Install.Result kick = in.cli("--as", ANN, "share", "revoke", "work", BOB);
+            assertEquals(0, kick.rc(), "a kick-out on a full disk: " + kick.err());
+            long end = System.currentTimeMillis() + 5000;
+            while (Files.exists(mp.resolve("work")) && System.currentTimeMillis() < end) Install.sleep(20);
+            assertFalse(Files.exists(mp.resolve("work")), "the kicked-out folder left the live mount");
+            assertEquals(List.of(), list(mp));
+            System.out.printf("[faults] full disk: ENOSPC after %d bytes with a %d MiB reserve; downgrade and kick-out worked%n",
+                    written, reserve >> 20);
+        } finally {
+            Install.run(30, "umount", "-l", home.toString());
+        }
+    }
+
     // ---- unmount while files are open ---------------------------------------------------------
 
     @Test

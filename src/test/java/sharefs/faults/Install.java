@@ -41,20 +41,25 @@ final class Install implements AutoCloseable {
 
     /** An installation whose agent runs in this JVM. */
     static Install withAgentInProcess(Path dir) throws IOException {
-        return new Install(dir, null, true);
+        return new Install(dir, null, true, Agent.Options.DEFAULT_RESERVE);
+    }
+
+    /** An installation whose agent runs in this JVM and keeps this storage reserve (bytes). */
+    static Install withAgentInProcess(Path dir, long storageReserve) throws IOException {
+        return new Install(dir, null, true, storageReserve);
     }
 
     /** An installation whose agent is a process of its own, started by the first mount. */
     static Install withAgentProcess(Path dir) throws IOException {
-        return new Install(dir, null, false);
+        return new Install(dir, null, false, 0);
     }
 
     /** Over a database server (jdbcUrl); the agent is a process of its own. */
     static Install withAgentProcess(Path dir, String jdbcUrl) throws IOException {
-        return new Install(dir, jdbcUrl, false);
+        return new Install(dir, jdbcUrl, false, 0);
     }
 
-    private Install(Path dir, String jdbcUrl, boolean agentInProcess) throws IOException {
+    private Install(Path dir, String jdbcUrl, boolean agentInProcess, long reserve) throws IOException {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         this.dir = dir;
         this.jdbcUrl = jdbcUrl;
@@ -63,7 +68,7 @@ final class Install implements AutoCloseable {
         this.run = new RunDir(dir.resolve("run"));
         home.prepare();
         if (agentInProcess) {
-            agent = Agent.start(home, jdbcUrl, run, Main::runInAgent, new Agent.Options(false));
+            agent = Agent.start(home, jdbcUrl, run, Main::runInAgent, new Agent.Options(false, reserve));
             sharing = agent.sharing();
         } else {
             openDb();
