@@ -10,9 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the handles given to the kernel in fi.fh stand for, at most max at a time. A slot is
- * reserved before anything is opened, so a table at its cap opens nothing, and two racing opens
- * cannot both take the last slot.
+ * What the handles given to the kernel in fi.fh stand for, at most max at a time, and each
+ * taken from the mount's account with the agent's descriptor pool. A slot is reserved before
+ * anything is opened, so a table at its cap (or a pool with nothing left for this mount) opens
+ * nothing, and two racing opens cannot both take the last slot.
  */
 class HandleTable<T> {
     private static final Logger log = LoggerFactory.getLogger(HandleTable.class);
@@ -23,12 +24,15 @@ class HandleTable<T> {
     private final AtomicInteger used = new AtomicInteger();
     private final int max;
     private final String what;
+    private final DescriptorPool.Account account;
     private final AtomicBoolean warned = new AtomicBoolean();
+    private final AtomicBoolean warnedPool = new AtomicBoolean();
 
-    /** what: the plural noun the log uses ("open files"). */
-    HandleTable(int max, String what) {
+    /** what: the plural noun the log uses ("open files"); account: the mount's share of the agent's descriptors. */
+    HandleTable(int max, String what, DescriptorPool.Account account) {
         this.max = max;
         this.what = what;
+        this.account = account;
     }
 
     /**
@@ -44,8 +48,22 @@ class HandleTable<T> {
                 }
                 return null;
             }
-            if (used.compareAndSet(n, n + 1)) return new Slot<>(this, next.getAndIncrement());
+            if (used.compareAndSet(n, n + 1)) {
+                if (account.take()) return new Slot<>(this, next.getAndIncrement());
+                used.decrementAndGet();
+                if (warnedPool.compareAndSet(false, true)) {
+                    log.warn("the agent's descriptors are taken by other mounts beyond their guarantees; more {} are refused"
+                            + " with ENFILE until some are closed", what);
+                }
+                return null;
+            }
         }
+    }
+
+    /** Frees one slot in this table and the mount's account. */
+    private void free() {
+        used.decrementAndGet();
+        account.give();
     }
 
     T get(long handle) {
@@ -55,7 +73,7 @@ class HandleTable<T> {
     /** Forgets a handle and frees its slot; null (and nothing freed) if it was not kept. */
     T remove(long handle) {
         T v = byHandle.remove(handle);
-        if (v != null) used.decrementAndGet();
+        if (v != null) free();
         return v;
     }
 
@@ -97,7 +115,7 @@ class HandleTable<T> {
 
         @Override
         public void close() {
-            if (!kept) table.used.decrementAndGet();
+            if (!kept) table.free();
         }
     }
 }

@@ -43,10 +43,11 @@ public class ReadOnlyFs extends FuseStubFS {
     private final long mountedAt = Instant.now().getEpochSecond();
     private final java.util.concurrent.atomic.AtomicLong rootProbes = new java.util.concurrent.atomic.AtomicLong();
 
-    protected ReadOnlyFs(LiveView view, FolderRoot storageRoot, long uid, long gid, FsLimits limits) {
+    /** lent: what the agent shares among its mounts (descriptors, the storage reserve). */
+    protected ReadOnlyFs(LiveView view, FolderRoot storageRoot, long uid, long gid, FsLimits limits, Lent lent) {
         this.view = view;
-        this.files = new OpenFiles(limits.maxOpenFiles());
-        this.dirs = new HandleTable<>(limits.maxOpenDirs(), "open directories");
+        this.files = new OpenFiles(limits.maxOpenFiles(), lent.descriptors());
+        this.dirs = new HandleTable<>(limits.maxOpenDirs(), "open directories", lent.descriptors());
         this.roots = new Roots(storageRoot);
         this.storageRoot = storageRoot;
         this.caller = new Caller(uid, gid);

@@ -38,15 +38,15 @@ public final class SharefsFs extends ReadOnlyFs {
     }
 
     public SharefsFs(LiveView view, FolderRoot storageRoot, long uid, long gid, FolderRenamer renamer, FsLimits limits) {
-        this(view, storageRoot, uid, gid, renamer, limits, SpaceGuard.NONE);
+        this(view, storageRoot, uid, gid, renamer, limits, Lent.nothing());
     }
 
-    /** space: the agent's storage reserve, shared by its mounts. */
+    /** lent: what the agent shares among its mounts (descriptors, the storage reserve). */
     public SharefsFs(LiveView view, FolderRoot storageRoot, long uid, long gid, FolderRenamer renamer, FsLimits limits,
-                     SpaceGuard space) {
-        super(view, storageRoot, uid, gid, limits);
+                     Lent lent) {
+        super(view, storageRoot, uid, gid, limits, lent);
         this.renamer = renamer;
-        this.space = space;
+        this.space = lent.space();
     }
 
     /** Creating a name directly under the view root: EEXIST for a folder's name, EACCES otherwise. */

@@ -47,14 +47,14 @@ public final class ViewMount implements AutoCloseable {
     }
 
     public static ViewMount mount(Sharing sharing, MountRequest req) {
-        return mount(sharing, req, NativeWarmUp.start(), SpaceGuard.NONE);
+        return mount(sharing, req, NativeWarmUp.start(), Lent.nothing());
     }
 
     /**
-     * warm: started by the caller before it opened the database, so the two overlap; space: the
-     * storage reserve the caller keeps for its database and logs.
+     * warm: started by the caller before it opened the database, so the two overlap; lent: the
+     * caller's descriptors and storage reserve, as far as this mount may use them.
      */
-    public static ViewMount mount(Sharing sharing, MountRequest req, NativeWarmUp warm, SpaceGuard space) {
+    public static ViewMount mount(Sharing sharing, MountRequest req, NativeWarmUp warm, Lent lent) {
         Preflight.check(req.mountPoint());
         long t0 = System.nanoTime();
         User user = sharing.users().get(req.email());
@@ -70,7 +70,7 @@ public final class ViewMount implements AutoCloseable {
         } catch (IOException e) {
             throw new MountException("cannot open " + sharing.home().storage() + ": " + e.getMessage(), e);
         }
-        SharefsFs fs = new SharefsFs(view, storageRoot, req.uid(), req.gid(), renamer(sharing, user.email()), req.limits(), space);
+        SharefsFs fs = new SharefsFs(view, storageRoot, req.uid(), req.gid(), renamer(sharing, user.email()), req.limits(), lent);
         view.onChange(fs::viewChanged);
         ViewMount m = new ViewMount(req, user.id(), view, fs, storageRoot);
         m.start();

@@ -97,14 +97,14 @@ public final class Agent implements AutoCloseable {
             Preflight.checkFuse();
             home.prepare();
             // Only an agent that will run changes its process: a refused start leaves it as it was.
-            long fds = DescriptorBudget.openFilesLimit();
+            long fds = ProcessLimits.openFiles();
             if (options.ownProcess()) {
                 ProcessLimits.privateUmask();
                 fds = ProcessLimits.raiseOpenFiles();
             }
             db = openDatabase(home);
             Sharing sharing = new Sharing(db, home);
-            MountService mounts = new MountService(sharing, POLL_MILLIS, new DescriptorBudget(fds),
+            MountService mounts = new MountService(sharing, POLL_MILLIS, fds,
                     StorageReserve.guard(home, options.storageReserve()));
             Agent agent = new Agent(home, dbUrlAsGiven, run, lock, db, mounts, dispatcher, fds);
             agent.recoverFromCrash();

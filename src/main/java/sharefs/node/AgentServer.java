@@ -113,7 +113,13 @@ final class AgentServer implements AutoCloseable {
                         + peer.user().getName() + ")");
                 return;
             }
-            ScheduledFuture<?> deadline = deadlines.schedule(() -> closeQuietly(ch), REQUEST_DEADLINE_SECONDS, TimeUnit.SECONDS);
+            ScheduledFuture<?> deadline;
+            try {
+                deadline = deadlines.schedule(() -> closeQuietly(ch), REQUEST_DEADLINE_SECONDS, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                refuse(w, "the node agent at " + run + " is stopping");
+                return;
+            }
             AgentRequest request;
             try {
                 request = Wire.readRequest(new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch))));

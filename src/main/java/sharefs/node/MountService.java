@@ -17,6 +17,8 @@ import sharefs.fs.MountException;
 import sharefs.fs.MountRequest;
 import sharefs.fs.MountTable;
 import sharefs.fs.NativeWarmUp;
+import sharefs.fs.DescriptorPool;
+import sharefs.fs.Lent;
 import sharefs.fs.Preflight;
 import sharefs.fs.SpaceGuard;
 import sharefs.fs.ViewMount;
@@ -39,7 +41,12 @@ public final class MountService implements AutoCloseable {
 
     private final Sharing sharing;
     private final ChangeWatcher watcher;
-    private final DescriptorBudget budget;
+    /** Descriptors every mount is sure of, whatever the others hold; beyond them it may burst to its caps. */
+    static final int GUARANTEED_DESCRIPTORS = 64;
+    /** Descriptors the agent keeps for itself (database, socket, logs, /dev/fuse, folder roots). */
+    static final int AGENT_RESERVE = 1024;
+
+    private final DescriptorPool descriptors;
     private final SpaceGuard space;
     private final NativeWarmUp warm = NativeWarmUp.start();
     private final Map<Path, ViewMount> mounts = new ConcurrentHashMap<>();
@@ -51,12 +58,13 @@ public final class MountService implements AutoCloseable {
      * pollMillis: the safety-net poll of the change counter (a commit in this process pokes at once).
      */
     public MountService(Sharing sharing, long pollMillis) {
-        this(sharing, pollMillis, DescriptorBudget.ofThisProcess(), SpaceGuard.NONE);
+        this(sharing, pollMillis, ProcessLimits.openFiles(), SpaceGuard.NONE);
     }
 
-    MountService(Sharing sharing, long pollMillis, DescriptorBudget budget, SpaceGuard space) {
+    /** openFiles: this process's RLIMIT_NOFILE, shared out among the mounts. */
+    MountService(Sharing sharing, long pollMillis, long openFiles, SpaceGuard space) {
         this.sharing = sharing;
-        this.budget = budget;
+        this.descriptors = new DescriptorPool(Math.max(0, openFiles - AGENT_RESERVE));
         this.space = space;
         this.watcher = new ChangeWatcher(sharing, new ChangeWatcher.Target() {
             @Override
@@ -90,34 +98,40 @@ public final class MountService implements AutoCloseable {
                 throw new MountException(mp + " is already mounted (fuse.sharefs); sharefs umount it first");
             }
         }
-        DescriptorBudget.Grant fds = null;
+        DescriptorPool.Account fds = descriptors.open(GUARANTEED_DESCRIPTORS);
+        if (fds == null) {
+            synchronized (inProgress) {
+                inProgress.remove(mp);
+            }
+            throw new MountException("the node agent cannot take another mount: its " + descriptors.capacity()
+                    + " descriptors for mounts are promised or in use (" + mounts.size() + " mounts); raise its LimitNOFILE");
+        }
+        boolean kept = false;
         try {
-            fds = budget.take(DescriptorBudget.perMount(req));
-            ViewMount m = ViewMount.mount(sharing, req, warm, space);
+            ViewMount m = ViewMount.mount(sharing, req, warm, new Lent(fds, space));
             mounts.put(mp, m);
-            DescriptorBudget.Grant taken = fds;
-            fds = null;
-            m.ended().whenComplete((r, e) -> forget(mp, m, taken));
+            kept = true;
+            m.ended().whenComplete((r, e) -> forget(mp, m, fds));
             // A change that committed between the view's load and this registration was seen by
             // the watcher when this mount was not yet listed: catch up with it here.
             if (m.view().current().version() != sharing.db().changeCounter()) m.view().reload();
             changed();
             return m;
         } finally {
-            if (fds != null) fds.release();
+            if (!kept) fds.close();
             synchronized (inProgress) {
                 inProgress.remove(mp);
             }
         }
     }
 
-    private void forget(Path mp, ViewMount m, DescriptorBudget.Grant fds) {
+    private void forget(Path mp, ViewMount m, DescriptorPool.Account fds) {
         if (mounts.remove(mp, m)) {
             log.info("{} is no longer mounted", mp);
             m.close();
             changed();
         }
-        fds.release();
+        if (fds != null) fds.close();
     }
 
     private void changed() {
@@ -144,7 +158,7 @@ public final class MountService implements AutoCloseable {
             throw new MountException("cannot unmount " + mp + ": " + why);
         }
         m.close();
-        forget(mp, m, DescriptorBudget.Grant.NONE);
+        forget(mp, m, null);
     }
 
     private static void unmountForeign(Path mp) {

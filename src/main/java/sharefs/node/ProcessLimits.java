@@ -28,7 +28,7 @@ final class ProcessLimits {
     static long raiseOpenFiles() {
         NodeLibC c = NodeLibC.get();
         long[] now = new long[2];
-        if (c.getrlimit(RLIMIT_NOFILE, now) != 0) return DescriptorBudget.openFilesLimit();
+        if (c.getrlimit(RLIMIT_NOFILE, now) != 0) return openFiles();
         long want = Math.min(WANTED_FILES, nrOpen());
         if (now[0] >= want) return now[0];
         long[] raised = {want, Math.max(want, now[1])};
@@ -40,6 +40,21 @@ final class ProcessLimits {
             return now[0];
         }
         return want;
+    }
+
+    /** This process's soft RLIMIT_NOFILE, from /proc (no native call needed). */
+    static long openFiles() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    return soft.equals("unlimited") ? Long.MAX_VALUE / 4 : Long.parseLong(soft);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Unknown: assume the classic default.
+        }
+        return 1024;
     }
 
     private static long nrOpen() {

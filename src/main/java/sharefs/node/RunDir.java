@@ -113,7 +113,7 @@ public final class RunDir {
     }
 
     /** Records the live mountpoints, replacing the file atomically. */
-    void recordMounts(Collection<Path> mountPoints) {
+    synchronized void recordMounts(Collection<Path> mountPoints) {
         Path tmp = dir.resolve("mounts.tmp");
         try {
             StringBuilder b = new StringBuilder();

@@ -149,6 +149,86 @@ class AgentTest {
         }
     }
 
+    @Test
+    @Timeout(120)
+    void aSessionHoldingAllItMayOpenStopsNeitherOtherMountsNorARevoke() throws Exception {
+        try (Install in = Install.withAgentInProcess(tmp)) {
+            in.sharing.users().add(null, ANN, null, false);
+            in.sharing.users().add(null, BOB, null, false);
+            in.sharing.folders().create(ANN, "tests", null, null, UsageMode.GENERAL);
+            long inv = in.sharing.invitations().invite(ANN, "tests", List.of(BOB), sharefs.sharing.Permission.EDIT)
+                    .get(0).invitationId();
+            in.sharing.invitations().accept(BOB, inv);
+            Path b = in.mountPoint("b");
+            Path a = in.mountPoint("a");
+            Install.Result m = in.cli("mount", "--user", BOB, "--uid", "0", "--gid", "0", "--max-open-files", "40", b.toString());
+            assertEquals(0, m.rc(), m.err());
+            in.mount(ANN, a);
+            Files.writeString(a.resolve("tests").resolve("f"), "x");
+            List<java.io.FileInputStream> held = new ArrayList<>();
+            try {
+                IOException refused = null;
+                for (int i = 0; i < 100 && refused == null; i++) {
+                    try {
+                        held.add(new java.io.FileInputStream(b.resolve("tests").resolve("f").toFile()));
+                    } catch (IOException e) {
+                        refused = e;
+                    }
+                }
+                assertEquals(40, held.size(), "the mount's cap");
+                assertTrue(refused != null && refused.getMessage().contains("Too many open files in system"), String.valueOf(refused));
+                // Another mount, the agent and its database are untouched.
+                assertEquals("x", Files.readString(a.resolve("tests").resolve("f")));
+                Install.Result kick = in.cli("--as", ANN, "share", "revoke", "tests", BOB);
+                assertEquals(0, kick.rc(), kick.err());
+                long end = System.currentTimeMillis() + 5000;
+                while (Files.exists(b.resolve("tests")) && System.currentTimeMillis() < end) Install.sleep(20);
+                assertFalse(Files.exists(b.resolve("tests")), "the kick-out reached the mount that holds its cap");
+            } finally {
+                for (java.io.FileInputStream f : held) f.close();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(180)
+    void aSessionKillingItsOwnWritersMidWriteNeverReachesTheAgent() throws Exception {
+        try (Install in = Install.withAgentInProcess(tmp)) {
+            in.sharing.users().add(null, ANN, null, false);
+            in.sharing.folders().create(ANN, "tests", null, null, UsageMode.GENERAL);
+            Path a = in.mountPoint("a");
+            in.mount(ANN, a);
+            Path dir = a.resolve("tests");
+            List<String[]> writers = List.of(
+                    new String[] {"dd", "if=/dev/zero", "of=" + dir.resolve("dd"), "bs=1M", "count=100000"},
+                    new String[] {"sh", "-c", "while :; do cat /dev/zero > \"$0\"; done", dir.resolve("cat").toString()},
+                    new String[] {"sh", "-c", "i=0; while :; do i=$((i+1)); echo $i > \"$0/n$i\"; done", dir.toString()});
+            for (int round = 0; round < 12; round++) {
+                Process p = new ProcessBuilder(writers.get(round % writers.size())).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                Install.sleep(100 + 50L * (round % 4));
+                // The whole writer, the shell and what it runs, as a session's kill -9 of a job does.
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "a killed writer ended");
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+            }
+            // The mount, the agent and its database are all still there.
+            Files.writeString(dir.resolve("after"), "still here");
+            assertEquals("still here", Files.readString(dir.resolve("after")));
+            // The kernel releases a dead writer's descriptors on its own time: wait for it, do not race it.
+            Install.Result status = in.cli("--json", "node", "status");
+            long end = System.currentTimeMillis() + 10_000;
+            while (!status.out().contains("\"openFiles\":0") && System.currentTimeMillis() < end) {
+                Install.sleep(50);
+                status = in.cli("--json", "node", "status");
+            }
+            assertEquals(0, status.rc(), status.err());
+            assertTrue(status.out().contains("\"openFiles\":0"), "every killed writer's descriptor was released: " + status.out());
+            assertEquals(0, in.cli("--as", ANN, "folder", "rename", "tests", "tests2").rc());
+        }
+    }
+
     // ---- a home the control plane alone can read ------------------------------------------------
 
     @Test

@@ -105,14 +105,8 @@ final class Mounts implements AutoCloseable {
         return mp;
     }
 
-    /**
-     * With caps smaller than the agent's defaults: a test JVM's descriptor limit is the
-     * machine's, and the agent core admits mounts only while every mount's caps fit under it.
-     */
-    static final FsLimits LIMITS = new FsLimits(1024, 256);
-
     ViewMount mount(String email, Path mp) {
-        return mount(new MountRequest(email, mp, UID, GID, null, List.of(), 0.5, LIMITS));
+        return mount(new MountRequest(email, mp, UID, GID, null, List.of(), 0.5));
     }
 
     ViewMount mount(MountRequest req) {
