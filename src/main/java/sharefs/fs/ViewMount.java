@@ -128,7 +128,7 @@ public final class ViewMount implements AutoCloseable {
                 } else {
                     int rc = jvmLoop.run(fs.operations(), mp, MountOptions.of(request.cacheSeconds()));
                     if (rc == 0) loop.complete(0);
-                    else loop.completeExceptionally(new MountException("libfuse could not mount " + mp));
+                    else loop.completeExceptionally(MountException.byLibfuse("libfuse could not mount " + mp));
                 }
             } catch (Throwable e) {
                 loop.completeExceptionally(e);
@@ -156,7 +156,8 @@ public final class ViewMount implements AutoCloseable {
                     Throwable c = e.getCause() != null ? e.getCause() : e;
                     why = c.getMessage() + (c.getCause() != null ? ": " + c.getCause().getMessage() : "");
                 }
-                throw new MountException("mount of " + mp + " failed: " + why + " (see the libfuse message above)");
+                // libfuse's own reason went to stderr; the node agent adds it to this one line.
+                throw MountException.byLibfuse("mount of " + mp + " failed: " + why);
             }
             boolean listed = MountTable.find(mp).map(MountTable::isSharefs).orElse(false);
             if (listed) {

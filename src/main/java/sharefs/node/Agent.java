@@ -98,14 +98,17 @@ public final class Agent implements AutoCloseable {
             home.prepare();
             // Only an agent that will run changes its process: a refused start leaves it as it was.
             long fds = ProcessLimits.openFiles();
+            StderrTap stderr = null;
             if (options.ownProcess()) {
                 ProcessLimits.privateUmask();
                 fds = ProcessLimits.raiseOpenFiles();
+                stderr = StderrTap.install();
             }
             db = openDatabase(home);
             Sharing sharing = new Sharing(db, home);
             MountService mounts = new MountService(sharing, POLL_MILLIS, fds,
                     StorageReserve.guard(home, options.storageReserve()));
+            mounts.tellFailuresFrom(stderr);
             Agent agent = new Agent(home, dbUrlAsGiven, run, lock, db, mounts, dispatcher, fds);
             agent.recoverFromCrash();
             mounts.onMountsChanged(run::recordMounts);

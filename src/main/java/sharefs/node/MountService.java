@@ -52,6 +52,7 @@ public final class MountService implements AutoCloseable {
     private final Map<Path, ViewMount> mounts = new ConcurrentHashMap<>();
     private final Set<Path> inProgress = new HashSet<>();
     private volatile Consumer<Set<Path>> onMountsChanged = s -> { };
+    private volatile StderrTap stderr;
 
     /**
      * An agent core with no storage reserve (tests).
@@ -85,6 +86,11 @@ public final class MountService implements AutoCloseable {
         return sharing;
     }
 
+    /** The agent's tapped stderr, where libfuse says why a mount failed. */
+    void tellFailuresFrom(StderrTap tap) {
+        this.stderr = tap;
+    }
+
     /** Called with the live mountpoints after every mount and unmount (the agent records them for crash recovery). */
     void onMountsChanged(Consumer<Set<Path>> listener) {
         this.onMountsChanged = listener;
@@ -107,8 +113,15 @@ public final class MountService implements AutoCloseable {
                     + " descriptors for mounts are promised or in use (" + mounts.size() + " mounts); raise its LimitNOFILE");
         }
         boolean kept = false;
+        StderrTap tap = stderr;
+        long mark = tap == null ? 0 : tap.mark();
         try {
-            ViewMount m = ViewMount.mount(sharing, req, warm, new Lent(fds, space));
+            ViewMount m;
+            try {
+                m = ViewMount.mount(sharing, req, warm, new Lent(fds, space));
+            } catch (MountException e) {
+                throw tap != null && e.byLibfuse() ? e.withLibfuseWords(libfuseWords(tap, mark, mp)) : e;
+            }
             mounts.put(mp, m);
             kept = true;
             m.ended().whenComplete((r, e) -> forget(mp, m, fds));
@@ -123,6 +136,27 @@ public final class MountService implements AutoCloseable {
                 inProgress.remove(mp);
             }
         }
+    }
+
+    /**
+     * What libfuse and fusermount wrote while this mount was being made. They write from another
+     * thread or process, so give them a moment; lines naming this mountpoint come first.
+     */
+    private static List<String> libfuseWords(StderrTap tap, long mark, Path mp) {
+        List<String> words = List.of();
+        for (int i = 0; i < 20 && words.isEmpty(); i++) {
+            words = tap.fuseLinesSince(mark);
+            if (words.isEmpty()) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        List<String> mine = words.stream().filter(w -> w.contains(mp.toString())).toList();
+        return mine.isEmpty() ? words : mine;
     }
 
     private void forget(Path mp, ViewMount m, DescriptorPool.Account fds) {

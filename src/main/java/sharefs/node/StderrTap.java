@@ -1,0 +1,119 @@
+package sharefs.node;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's stderr, passed through a pipe it reads itself. libfuse and the fusermount it runs
+ * say why a mount failed only on stderr (the agent's log); with the last lines kept here, a failed
+ * mount can give its caller libfuse's own words. Everything is still written on to the real
+ * stderr, at once; the pipe is always drained, so no writer ever waits on it.
+ */
+final class StderrTap {
+    private static final Logger log = LoggerFactory.getLogger(StderrTap.class);
+    private static final int KEEP_LINES = 200;
+    private static final int O_CLOEXEC = 02000000;
+
+    /** The calls; public because jnr-ffi implements it in a class loader of its own. */
+    public interface Calls {
+        int pipe2(@Out int[] fds, int flags);
+
+        int dup(int fd);
+
+        int dup2(int fd, int to);
+
+        long read(int fd, @Out byte[] buf, long count);
+
+        long write(int fd, @In byte[] buf, long count);
+
+        int close(int fd);
+    }
+
+    private record Line(long seq, String text) {
+    }
+
+    private final Deque<Line> lines = new ArrayDeque<>();
+    private long seq;
+
+    private StderrTap() {
+    }
+
+    /** Taps fd 2 of this process; null (and stderr left as it was) if that cannot be done. */
+    static StderrTap install() {
+        try {
+            Calls c = LibraryLoader.create(Calls.class).load("c");
+            int[] p = new int[2];
+            if (c.pipe2(p, O_CLOEXEC) != 0) return null;
+            int original = c.dup(2);
+            if (original < 0 || c.dup2(p[1], 2) < 0) {
+                c.close(p[0]);
+                c.close(p[1]);
+                if (original >= 0) c.close(original);
+                return null;
+            }
+            c.close(p[1]);
+            StderrTap tap = new StderrTap();
+            Thread t = new Thread(() -> tap.pump(c, p[0], original), "sharefs-stderr");
+            t.setDaemon(true);
+            t.start();
+            return tap;
+        } catch (LinkageError | RuntimeException e) {
+            log.warn("cannot tap stderr: {}", e.toString());
+            return null;
+        }
+    }
+
+    private void pump(Calls c, int from, int to) {
+        byte[] buf = new byte[8192];
+        StringBuilder partial = new StringBuilder();
+        while (true) {
+            long n = c.read(from, buf, buf.length);
+            if (n == 0) return;
+            if (n < 0) continue; // EINTR; the pipe's write end is ours and never closed
+            long off = 0;
+            while (off < n) {
+                byte[] rest = off == 0 ? buf : java.util.Arrays.copyOfRange(buf, (int) off, (int) n);
+                long w = c.write(to, rest, n - off);
+                if (w <= 0) break; // a stderr nobody reads: drop, never block the writers
+                off += w;
+            }
+            partial.append(new String(buf, 0, (int) n, StandardCharsets.UTF_8));
+            int nl;
+            while ((nl = partial.indexOf("\n")) >= 0) {
+                keep(partial.substring(0, nl));
+                partial.delete(0, nl + 1);
+            }
+            if (partial.length() > 4096) {
+                keep(partial.toString());
+                partial.setLength(0);
+            }
+        }
+    }
+
+    private synchronized void keep(String text) {
+        lines.addLast(new Line(++seq, text));
+        if (lines.size() > KEEP_LINES) lines.removeFirst();
+    }
+
+    /** A mark to read back from. */
+    synchronized long mark() {
+        return seq;
+    }
+
+    /** Lines written since mark that libfuse or fusermount wrote (they start with their name). */
+    synchronized List<String> fuseLinesSince(long mark) {
+        List<String> out = new ArrayList<>();
+        for (Line l : lines) {
+            if (l.seq() > mark && (l.text().startsWith("fuse:") || l.text().startsWith("fusermount:"))) out.add(l.text().strip());
+        }
+        return out;
+    }
+}
