@@ -63,6 +63,12 @@ final class Context implements AutoCloseable {
     /** The node agent this call runs in; null in a one-shot call. */
     Agent agent() { return agent; }
 
+    /** The node agent, for a command that only it can answer (a one-shot call has none to ask). */
+    Agent runningAgent() {
+        if (agent == null) throw new IllegalStateException("no node agent runs at " + runDir);
+        return agent;
+    }
+
     /** The client's connection, for a command that stays attached; null in a one-shot call. */
     AgentCall call() { return call; }
 

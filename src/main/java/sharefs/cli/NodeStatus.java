@@ -13,8 +13,7 @@ import sharefs.node.MountService.MountInfo;
 final class NodeStatus extends Leaf {
     @Override
     int run(Context ctx) {
-        Agent agent = ctx.agent();
-        if (agent == null) throw new IllegalStateException("no node agent runs at " + ctx.runDir());
+        Agent agent = ctx.runningAgent();
         Agent.Info info = agent.info();
         List<MountInfo> mounts = agent.mounts().status();
         Map<String, Object> m = new LinkedHashMap<>();

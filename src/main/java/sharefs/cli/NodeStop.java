@@ -8,8 +8,7 @@ import sharefs.node.Agent;
 final class NodeStop extends Leaf {
     @Override
     int run(Context ctx) {
-        Agent agent = ctx.agent();
-        if (agent == null) throw new IllegalStateException("no node agent runs at " + ctx.runDir());
+        Agent agent = ctx.runningAgent();
         long pid = agent.info().pid();
         int n = agent.mounts().size();
         agent.close();

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -25,7 +24,6 @@ import sharefs.access.GrantSource;
 import sharefs.access.LiveView;
 import sharefs.access.MountScope;
 import sharefs.access.SharingGrantSource;
-import sharefs.backing.FolderRoot;
 import sharefs.sharing.FolderAccess;
 import sharefs.sharing.Permission;
 import sharefs.sharing.Sharing;
@@ -157,16 +155,10 @@ class FailClosedTest {
         Flaky source = new Flaky(new SharingGrantSource(env.sharing, env.sharing.users().get(B).id()));
         LiveView view = new LiveView(source, MountScope.ALL, env.home::folderDir);
         view.load();
-        FolderRoot storage = FolderRoot.open(env.home.storage());
-        SharefsFs fs = new SharefsFs(view, storage, Mounts.UID, Mounts.GID, (o, nn) -> -Px.EPERM);
-        view.onChange(fs::viewChanged);
-        Path mnt = env.mountPoint("flaky");
-        CompletableFuture<Void> loop = CompletableFuture.runAsync(() -> fs.mount(mnt, true, false, MountOptions.of(0.5)));
         java.util.concurrent.atomic.AtomicBoolean healthy = new java.util.concurrent.atomic.AtomicBoolean(true);
         java.util.concurrent.ScheduledExecutorService poll = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        try {
-            Mounts.eventually("the hand-built mount answers", () -> MountTable.find(mnt).map(MountTable::isSharefs).orElse(false)
-                    && Px.list(mnt, new int[1]) != null && Px.list(mnt).size() == 3);
+        try (HandMount m = HandMount.of(env, view, "flaky", FsLimits.DEFAULT, 0.5)) {
+            Path mnt = m.mnt;
             // What the node agent does when changes are announced, here on a timer: reload, keep the
             // last snapshot when that fails.
             poll.scheduleWithFixedDelay(() -> healthy.set(view.reload()), 100, 100, TimeUnit.MILLISECONDS);
@@ -202,17 +194,6 @@ class FailClosedTest {
             assertEquals(Px.ENOENT, Px.lstatErrno(mnt.resolve("rw")));
         } finally {
             poll.shutdownNow();
-            view.close();
-            String err = Preflight.unmount(mnt, false);
-            if (err != null) Preflight.unmount(mnt, true);
-            try {
-                loop.get(10, TimeUnit.SECONDS);
-            } catch (Exception ignored) {
-                // Detached lazily; the loop ends when the kernel lets go.
-            }
-            Mounts.forceUnmount(mnt);
-            fs.closeAll();
-            storage.close();
         }
     }
 

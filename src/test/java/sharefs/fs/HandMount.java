@@ -40,6 +40,11 @@ final class HandMount implements AutoCloseable {
         LiveView view = new LiveView(new SharingGrantSource(env.sharing, env.sharing.users().get(email).id()),
                 MountScope.ALL, env.home::folderDir);
         view.load();
+        return of(env, view, mountName, limits, cacheSeconds);
+    }
+
+    /** Over a view the test made (and loaded) itself, e.g. over a source that can be made to fail. */
+    static HandMount of(Mounts env, LiveView view, String mountName, FsLimits limits, double cacheSeconds) throws IOException {
         FolderRoot storage = FolderRoot.open(env.home.storage());
         SharefsFs fs = new SharefsFs(view, storage, Mounts.UID, Mounts.GID, (o, n) -> -Px.EPERM, limits);
         view.onChange(fs::viewChanged);
