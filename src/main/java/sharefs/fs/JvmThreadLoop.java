@@ -51,15 +51,28 @@ final class JvmThreadLoop {
 
     /** Null when this libfuse lacks the calls (then fuse_main's own loop is used). */
     static JvmThreadLoop load() {
-        try {
-            LibFuseLoop lib = LibraryLoader.create(LibFuseLoop.class).failImmediately().load("fuse");
-            return new JvmThreadLoop(lib);
-        } catch (Throwable t) {
+        LibFuseLoop lib = Binding.LIB;
+        return lib == null ? null : new JvmThreadLoop(lib);
+    }
+
+    /**
+     * The libfuse binding, made once per JVM (jnr-ffi generates a class for it, tens of
+     * milliseconds and some metaspace that every mount of an agent would pay again); immutable
+     * after class initialisation, so every mount shares it.
+     */
+    private static final class Binding {
+        static final LibFuseLoop LIB = bind();
+
+        private static LibFuseLoop bind() {
             try {
-                return new JvmThreadLoop(LibraryLoader.create(LibFuseLoop.class).failImmediately().load("libfuse.so.2"));
-            } catch (Throwable t2) {
-                log.warn("libfuse session calls unavailable ({}); using fuse_main's threads", t2.toString());
-                return null;
+                return LibraryLoader.create(LibFuseLoop.class).failImmediately().load("fuse");
+            } catch (Throwable t) {
+                try {
+                    return LibraryLoader.create(LibFuseLoop.class).failImmediately().load("libfuse.so.2");
+                } catch (Throwable t2) {
+                    log.warn("libfuse session calls unavailable ({}); using fuse_main's threads", t2.toString());
+                    return null;
+                }
             }
         }
     }
