@@ -196,6 +196,21 @@ public final class FolderRoot implements AutoCloseable {
         });
     }
 
+    /**
+     * An O_PATH descriptor of the directory rel (not "") beneath this root, reached without
+     * following any symlink (-ELOOP/-ENOTDIR where one is in the way); the caller closes it.
+     */
+    public int openDirPath(String rel) {
+        RelPath p = RelPath.parse(rel);
+        if (p == null || rel.isEmpty()) return -EINVAL;
+        if (!root.acquire()) return -EBADF;
+        try {
+            return resolver.open(root.fd(), rel);
+        } finally {
+            root.release();
+        }
+    }
+
     /** A directory fd to list with {@link DirStream}: O_RDONLY|O_DIRECTORY, never through a symlink (-ELOOP/-ENOTDIR). */
     public int openDir(String rel) {
         return at(rel, (dfd, name) -> check(lib.openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0)));

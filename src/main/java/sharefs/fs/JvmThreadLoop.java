@@ -77,19 +77,46 @@ final class JvmThreadLoop {
         }
     }
 
-    /** Mounts and serves until unmounted; returns 0, or non-zero if the mount could not be made. */
+    /**
+     * Mounts and serves until unmounted; returns 0, or non-zero if libfuse could not mount (it
+     * said why on stderr). The mountpoint is opened first without following any symlink, and the
+     * mount is made on that descriptor (/proc/self/fd/N): were a directory on the path swapped for
+     * a symlink after the checks, the view still lands on the directory that was checked, never
+     * elsewhere. That is why this calls fuse_mount and fuse_new rather than fuse_setup, whose
+     * argument parsing would resolve the path again with realpath(3).
+     */
     int run(FuseOperations ops, Path mountPoint, String[] options) {
-        List<String> argv = new ArrayList<>();
-        argv.add("sharefs");
-        argv.add("-f");
-        argv.add(mountPoint.toAbsolutePath().toString());
-        argv.addAll(List.of(options));
-        Pointer mpOut = Memory.allocateDirect(runtime, 8);
-        Pointer mtOut = Memory.allocateDirect(runtime, 4);
-        Pointer fuse = lib.fuse_setup(argv.size(), argv.toArray(new String[0]), ops, Struct.size(ops), mpOut, mtOut, null);
-        if (fuse == null) return 1;
+        int dirFd = MountPointFd.open(mountPoint);
+        String target = "/proc/self/fd/" + dirFd;
+        Pointer chan;
+        Pointer fuse;
+        try {
+            FuseArgs args = new FuseArgs(runtime, options);
+            chan = lib.fuse_mount(target, args.pointer());
+            if (chan == null) return 1;
+            fuse = FuseNew.call(runtime, chan, args, ops);
+            if (fuse == null) {
+                lib.fuse_unmount(target, chan);
+                return 1;
+            }
+        } catch (RuntimeException | Error e) {
+            MountPointFd.close(dirFd);
+            throw e;
+        }
+        try {
+            serveUntilUnmounted(fuse, chan);
+            // What fuse_teardown does but for its signal handlers, which fuse_new never installed (the
+            // JVM owns the signals). Once unmounted, fuse_unmount only sees so on the channel.
+            lib.fuse_unmount(target, chan);
+            lib.fuse_destroy(fuse);
+        } finally {
+            MountPointFd.close(dirFd);
+        }
+        return 0;
+    }
+
+    private void serveUntilUnmounted(Pointer fuse, Pointer chan) {
         Pointer session = lib.fuse_get_session(fuse);
-        Pointer chan = lib.fuse_session_next_chan(session, null);
         long bufSize = lib.fuse_chan_bufsize(chan);
         boolean interrupted = false;
         synchronized (this) {
@@ -105,11 +132,6 @@ final class JvmThreadLoop {
             }
         }
         if (interrupted) Thread.currentThread().interrupt();
-        // fuse_teardown without its fuse_remove_signal_handlers: fuse_setup installed none (the JVM
-        // owns the signals), and removing them only prints a warning.
-        lib.fuse_unmount(mpOut.getPointer(0), chan);
-        lib.fuse_destroy(fuse);
-        return 0;
     }
 
     /** Caller holds this monitor. */

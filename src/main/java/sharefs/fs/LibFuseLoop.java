@@ -1,16 +1,18 @@
 package sharefs.fs;
 
 import jnr.ffi.Pointer;
-import ru.serce.jnrfuse.struct.FuseOperations;
 
-/** The parts of libfuse 2's API needed to run the request loop on threads the JVM owns. */
+/**
+ * The parts of libfuse 2's API needed to run the request loop on threads the JVM owns (fuse_new,
+ * which dlsym would bind at a 2.0-era version, is {@link FuseNew}).
+ */
 public interface LibFuseLoop {
-    Pointer fuse_setup(int argc, String[] argv, FuseOperations op, long opSize, Pointer mountpointOut,
-                       Pointer multithreadedOut, Pointer userData);
+    /** fuse_mount(mountpoint, struct fuse_args *): the channel, or null. */
+    Pointer fuse_mount(String mountpoint, Pointer args);
+
+    void fuse_unmount(String mountpoint, Pointer chan);
 
     Pointer fuse_get_session(Pointer fuse);
-
-    Pointer fuse_session_next_chan(Pointer session, Pointer chan);
 
     long fuse_chan_bufsize(Pointer chan);
 
@@ -21,8 +23,6 @@ public interface LibFuseLoop {
     int fuse_session_exited(Pointer session);
 
     void fuse_session_exit(Pointer session);
-
-    void fuse_unmount(Pointer mountpoint, Pointer chan);
 
     void fuse_destroy(Pointer fuse);
 }

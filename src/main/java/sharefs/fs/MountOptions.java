@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * The libfuse options of a sharefs mount. Enforcement lives in the daemon on every call, so the
  * kernel may cache attributes and entries only briefly: short enough that a kick-out or a
- * rename shows within the one-second promise.
+ * rename shows within the one-second promise. No auto_unmount: it would hand the mount to a
+ * fusermount process (path-based, one more process per mount); the node agent cleans up after a
+ * crash of its own instead, on its next start.
  */
 public final class MountOptions {
     private MountOptions() {
@@ -24,8 +26,6 @@ public final class MountOptions {
                 "use_ino",
                 "fsname=sharefs",
                 "subtype=sharefs",
-                // A daemon killed with -9 leaves no dead mountpoint behind.
-                "auto_unmount",
                 "big_writes",
                 "max_read=131072",
                 "max_write=131072",

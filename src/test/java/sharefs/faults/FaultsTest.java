@@ -91,8 +91,13 @@ class FaultsTest {
             Path backing = in.home.folderDir(id);
             for (int i = 0; i < n; i++) assertArrayEquals(contents.get(i), Files.readAllBytes(backing.resolve("f" + i)), "f" + i);
 
-            // The same path mounts again without manual cleanup (auto_unmount, the new agent's
-            // recovery of its predecessor's mounts, or Preflight's stale recovery).
+            // What the dead agent leaves is a dead mount (ENOTCONN); the next agent, as it starts,
+            // detaches what its predecessor had recorded, with nobody asking.
+            assertTrue(MountTable.find(mp).isPresent(), "a killed agent's mount stays until the next agent starts");
+            Install.Result started = in.cli("node");
+            assertEquals(0, started.rc(), started.err());
+            assertFalse(MountTable.find(mp).isPresent(), "the new agent cleaned up its predecessor's dead mount");
+            // And the same path mounts again.
             in.mount(OWNER, mp);
             assertTrue(MountTable.find(mp).isPresent());
             for (int i = 0; i < n; i++) assertArrayEquals(contents.get(i), Files.readAllBytes(mp.resolve("data").resolve("f" + i)));
