@@ -7,6 +7,9 @@ Subcommands (all print one line of JSON or plain numbers on stdout, diagnostics 
   fio SEQ|RAND FILE.json                   MiB/s (seq) or "read_iops write_iops" (rand)
   small create|stat|read|delete DIR N      seconds for one phase over N 4 KiB files in 100 dirs
   propagation --cli CMD... (see --help)    downgrade / revoke latency trials
+  procmem PID [--mib rss|hwm]              resident memory of the agent and its descendants (fusermount)
+  mountcycle --cli CMD ... --n N --out F   N x (mount a view, check it, umount), timed
+  many --cli CMD ... --m M --out F         M mounts under one agent: answers, memory, node stop
   report RESULTS.tsv META.json [--json F]  the table (stdout) and optional JSON file
 """
 import argparse
@@ -132,8 +135,9 @@ class Cli:
     def __init__(self, argv):
         self.argv = argv
 
-    def run(self, *args, check=True):
-        p = subprocess.run(self.argv + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    def run(self, *args, check=True, timeout=None):
+        p = subprocess.run(self.argv + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           timeout=timeout)
         if check and p.returncode != 0:
             raise RuntimeError(f"CLI {' '.join(args)} failed ({p.returncode}): {p.stderr.strip()}")
         return p
@@ -268,6 +272,297 @@ def cmd_propagation(a):
     print(json.dumps(out))
 
 
+# --------------------------------------------------------------------------- the node agent: memory, mounts
+
+
+def proc_status(pid):
+    """Name, VmRSS and VmHWM (KiB) from /proc/PID/status (which, unlike cmdline, never waits on the process)."""
+    out = {"pid": pid, "name": "?", "VmRSS": 0, "VmHWM": 0}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            if k == "Name":
+                out["name"] = v.strip()
+            elif k in ("VmRSS", "VmHWM"):
+                out[k] = int(v.split()[0])
+    return out
+
+
+def pss_kib(pid):
+    """Proportional set size (shared pages split among their users), or None where smaps_rollup is missing."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def descendants(pid):
+    """Every process below pid (the agent's are its mounts' fusermount helpers), by the ppid in /proc/*/stat."""
+    kids = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                st = f.read()
+        except OSError:
+            continue
+        ppid = int(st[st.rindex(")") + 2:].split()[1])
+        kids.setdefault(ppid, []).append(int(d))
+    out, todo = [], list(kids.get(pid, []))
+    while todo:
+        p = todo.pop(0)
+        out.append(p)
+        todo.extend(kids.get(p, []))
+    return out
+
+
+def tree_mem(pid):
+    """Resident memory (KiB) of the agent and of its descendants (one fusermount helper per mount)."""
+    agent = proc_status(pid)
+    helpers = []
+    for p in descendants(pid):
+        try:
+            helpers.append(proc_status(p))
+        except OSError:
+            pass  # gone meanwhile
+    names = {}
+    for h in helpers:
+        names[h["name"]] = names.get(h["name"], 0) + 1
+    rss = sum(h["VmRSS"] for h in helpers)
+    hwm = sum(h["VmHWM"] for h in helpers)
+    pss = [pss_kib(p) for p in [pid] + [h["pid"] for h in helpers]]
+    return {"pid": pid, "agent_rss_kib": agent["VmRSS"], "agent_hwm_kib": agent["VmHWM"],
+            "helpers": len(helpers), "helper_names": names, "helpers_rss_kib": rss, "helpers_hwm_kib": hwm,
+            "total_rss_kib": agent["VmRSS"] + rss, "total_hwm_kib": agent["VmHWM"] + hwm,
+            # For information: VmRSS counts the pages the helpers share (libc, the binary) once per helper.
+            "total_pss_kib": None if None in pss else sum(pss)}
+
+
+def cmd_procmem(a):
+    m = tree_mem(a.pid)
+    if a.mib:
+        print(f"{m['total_' + a.mib + '_kib'] / 1024:.1f}")
+    else:
+        print(json.dumps(m))
+
+
+def agent_pid(run_dir, cli=None):
+    """The pid in the run directory's agent.lock, if that process is the agent of this run directory;
+    else what `node status --json` says."""
+    run_dir = os.path.abspath(run_dir)
+    try:
+        with open(os.path.join(run_dir, "agent.lock")) as f:
+            pid = int(f.read().strip())
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+        if f"--run-dir {run_dir} node --foreground" in cmd:
+            return pid
+    except (OSError, ValueError):
+        pass
+    if cli is not None:
+        p = cli.run("--json", "node", "status", check=False, timeout=60)
+        if p.returncode == 0:
+            return int(json.loads(p.stdout)["pid"])
+    return None
+
+
+def mounted_under(prefix):
+    """Mountpoints in /proc/mounts at or below prefix."""
+    prefix = os.path.abspath(prefix)
+    out = set()
+    with open("/proc/mounts") as f:
+        for line in f:
+            mp = line.split()[1]
+            for esc, ch in (("\\040", " "), ("\\011", "\t"), ("\\012", "\n"), ("\\134", "\\")):
+                mp = mp.replace(esc, ch)
+            if mp == prefix or mp.startswith(prefix + "/"):
+                out.add(mp)
+    return out
+
+
+def probe_all(mps, rel, expect, timeout):
+    """stat each mount's root and read rel through it, each mount in a thread of its own. Returns
+    {mountpoint: None if it answered right, else why}; a mount that did not answer in time is 'no answer'.
+    A hung FUSE request cannot be interrupted: such a thread is left behind (the caller exits with os._exit)."""
+    res = {mp: f"no answer in {timeout:g} s" for mp in mps}
+
+    def one(mp):
+        try:
+            os.stat(mp)
+            with open(os.path.join(mp, rel), "rb") as f:
+                data = f.read(4096)
+            res[mp] = None if data == expect else f"read {data[:40]!r}, expected {expect[:40]!r}"
+        except OSError as e:
+            res[mp] = f"{type(e).__name__}: {e}"
+
+    threads = [threading.Thread(target=one, args=(mp,), daemon=True) for mp in mps]
+    for t in threads:
+        t.start()
+    end = time.perf_counter() + timeout
+    for t in threads:
+        t.join(max(0.0, end - time.perf_counter()))
+    return dict(res)
+
+
+def first_line(text):
+    for line in (text or "").splitlines():
+        if line.strip():
+            return line.strip()
+    return "(no message)"
+
+
+def write_out(path, doc):
+    """The result, written whole (then renamed) so the harness can wait for the file, not the process:
+    a thread stuck on a hung mount keeps a process from ending, however it is killed."""
+    tmp = path + ".part"
+    with open(tmp, "w") as f:
+        json.dump(doc, f)
+    os.replace(tmp, path)
+
+
+def log_agent(msg):
+    print(f"[bench agent] {msg}", file=sys.stderr, flush=True)
+
+
+def cmd_mountcycle(a):
+    """N times: mount a view on a fresh mountpoint (timed), check it answers (untimed), umount it (timed)."""
+    cli = Cli(shlex.split(a.cli))
+    expect = a.expect.encode()
+    out = {"mount_ms": [], "umount_ms": [], "errors": []}
+    os.makedirs(a.dir, exist_ok=True)
+    for i in range(a.n):
+        mp = os.path.join(a.dir, f"m{i + 1:03d}")
+        os.makedirs(mp, exist_ok=True)
+        t0 = time.perf_counter()
+        try:
+            p = cli.run("mount", "--user", a.user, mp, check=False, timeout=a.cli_timeout)
+        except subprocess.TimeoutExpired:
+            out["errors"].append(f"mount {i + 1}: no answer in {a.cli_timeout:g} s")
+            break
+        t1 = time.perf_counter()
+        if p.returncode != 0:
+            out["errors"].append(f"mount {i + 1} exit {p.returncode}: {first_line(p.stderr)}")
+            break
+        out["mount_ms"].append((t1 - t0) * 1000)
+        why = probe_all([mp], a.probe, expect, a.timeout)[mp]
+        if why:
+            out["errors"].append(f"mount {i + 1} returned but does not answer: {why}")
+        t2 = time.perf_counter()
+        try:
+            p = cli.run("umount", mp, check=False, timeout=a.cli_timeout)
+        except subprocess.TimeoutExpired:
+            out["errors"].append(f"umount {i + 1}: no answer in {a.cli_timeout:g} s")
+            break
+        t3 = time.perf_counter()
+        if p.returncode != 0:
+            out["errors"].append(f"umount {i + 1} exit {p.returncode}: {first_line(p.stderr)}")
+            break
+        out["umount_ms"].append((t3 - t2) * 1000)
+        if mp in mounted_under(mp):
+            out["errors"].append(f"umount {i + 1} returned but {mp} is still mounted")
+            break
+        if why:
+            break
+        os.rmdir(mp)
+        if (i + 1) % 10 == 0 or i + 1 == a.n:
+            log_agent(f"mount/umount {i + 1}/{a.n}")
+    write_out(a.out, out)
+    os._exit(0)
+
+
+def cmd_many(a):
+    """M mounts of a view under one agent (the first one starts it); every mount answers? memory; node stop."""
+    cli = Cli(shlex.split(a.cli))
+    expect = a.expect.encode()
+    out = {"requested": a.m, "mounted": 0, "refused": None, "error": None, "mount_ms": [], "answered": 0,
+           "failed": [], "mem_1": None, "mem_m": None, "node_stop_ms": None, "stop_error": None, "left_mounted": []}
+    os.makedirs(a.dir, exist_ok=True)
+    mps, pid = [], None
+    for i in range(a.m):
+        mp = os.path.join(a.dir, f"m{i + 1:03d}")
+        os.makedirs(mp, exist_ok=True)
+        t0 = time.perf_counter()
+        try:
+            p = cli.run("mount", "--user", a.user, mp, check=False, timeout=a.cli_timeout)
+        except subprocess.TimeoutExpired:
+            out["error"] = f"mount {i + 1}: no answer in {a.cli_timeout:g} s"
+            break
+        t1 = time.perf_counter()
+        if p.returncode != 0:
+            line = first_line(p.stderr)
+            if "cannot take another mount" in line:
+                out["refused"] = line
+            else:
+                out["error"] = f"mount {i + 1} exit {p.returncode}: {line}"
+            log_agent(f"mount {i + 1} refused or failed: {line}")
+            break
+        out["mount_ms"].append((t1 - t0) * 1000)
+        mps.append(mp)
+        if i == 0:
+            pid = agent_pid(a.run_dir, cli)
+            if pid is None:
+                out["error"] = "the first mount returned but no node agent was found at " + a.run_dir
+                break
+            out["agent_pid"] = pid
+            # One mount, having served a read, settled: the base the extra mounts are measured against.
+            why = probe_all([mp], a.probe, expect, a.timeout)[mp]
+            if why:
+                out["failed"].append({"mountpoint": mp, "error": why})
+            time.sleep(a.settle)
+            out["mem_1"] = tree_mem(pid)
+        if (i + 1) % 20 == 0 or i + 1 == a.m:
+            log_agent(f"{i + 1}/{a.m} mounted")
+    out["mounted"] = len(mps)
+    out["mount_total_s"] = sum(out["mount_ms"]) / 1000
+    if pid is not None and mps:
+        res = probe_all(mps, a.probe, expect, a.timeout)
+        out["answered"] = sum(1 for v in res.values() if v is None)
+        out["failed"] = [{"mountpoint": k, "error": v} for k, v in sorted(res.items()) if v]
+        log_agent(f"{out['answered']} of {len(mps)} mounts answered a stat and a read")
+        time.sleep(a.settle)
+        try:
+            out["mem_m"] = tree_mem(pid)
+        except OSError as e:
+            out["error"] = out["error"] or f"the node agent (pid {pid}) is gone: {e}"
+    m1, mm = out["mem_1"], out["mem_m"]
+    if mm:
+        out["total_rss_mib"] = mm["total_rss_kib"] / 1024
+        out["agent_rss_mib"] = mm["agent_rss_kib"] / 1024
+        out["helpers_rss_mib"] = mm["helpers_rss_kib"] / 1024
+        out["helpers"] = mm["helpers"]
+        if mm.get("total_pss_kib") is not None:
+            out["total_pss_mib"] = mm["total_pss_kib"] / 1024
+    if m1:
+        out["total_rss_1_mib"] = m1["total_rss_kib"] / 1024
+        out["agent_rss_1_mib"] = m1["agent_rss_kib"] / 1024
+    if m1 and mm and len(mps) > 1:
+        out["per_extra_mount_mib"] = (mm["total_rss_kib"] - m1["total_rss_kib"]) / 1024 / (len(mps) - 1)
+        out["projected_100_mib"] = out["total_rss_1_mib"] + 99 * out["per_extra_mount_mib"]
+    if pid is not None:
+        log_agent("node stop")
+        t0 = time.perf_counter()
+        try:
+            p = cli.run("node", "stop", check=False, timeout=a.cli_timeout)
+            out["node_stop_ms"] = (time.perf_counter() - t0) * 1000
+            if p.returncode != 0:
+                out["stop_error"] = f"node stop exit {p.returncode}: {first_line(p.stderr)}"
+        except subprocess.TimeoutExpired:
+            out["stop_error"] = f"node stop: no answer in {a.cli_timeout:g} s"
+        end = time.perf_counter() + 10
+        while time.perf_counter() < end and os.path.exists(f"/proc/{pid}"):
+            time.sleep(0.05)
+        if os.path.exists(f"/proc/{pid}"):
+            out["stop_error"] = "; ".join(x for x in (out["stop_error"], f"the agent (pid {pid}) still runs 10 s after node stop") if x)
+        out["left_mounted"] = sorted(set(mps) & mounted_under(a.dir))
+    write_out(a.out, out)
+    os._exit(0)
+
+
 # --------------------------------------------------------------------------- report
 
 TARGETS = [
@@ -305,11 +600,39 @@ ROWS = [
     ("prop_view_p99", 5, "downgrade->write fails p99", "ms", False),
     ("prop_revoke_p50", 5, "revoke->gone from ls p50", "ms", False),
     ("prop_revoke_p99", 5, "revoke->gone from ls p99", "ms", False),
-    ("mount_ms", 6, "sharefs mount until live", "ms", False),
-    ("rss_idle_mb", 6, "daemon VmRSS idle", "MiB", False),
-    ("rss_tree_mb", 6, "daemon VmRSS end of tree", "MiB", False),
-    ("hwm_tree_mb", 6, "daemon VmHWM (peak) end of tree", "MiB", False),
+    ("mount_first_ms", 6, "first mount (starts the agent)", "ms", False),
+    ("mount_p50", 6, "mount, agent running, p50", "ms", False),
+    ("mount_p90", 6, "mount, agent running, p90", "ms", False),
+    ("mount_max", 6, "mount, agent running, max", "ms", False),
+    ("umount_p50", 6, "umount p50", "ms", False),
+    ("umount_p90", 6, "umount p90", "ms", False),
+    ("umount_max", 6, "umount max", "ms", False),
+    ("rss_first_mb", 6, "agent VmRSS after the first mount", "MiB", False),
+    ("rss_idle_mb", 6, "agent VmRSS idle after the mounts", "MiB", False),
+    ("rss_tree_mb", 6, "agent VmRSS end of tree", "MiB", False),
+    ("hwm_tree_mb", 6, "agent VmHWM (peak) end of tree", "MiB", False),
+    ("many_mount_s", 7, "{n} mounts: time to mount all", "s", False),
+    ("many_mount_p50", 7, "{n} mounts: one mount p50", "ms", False),
+    ("many_one_mb", 7, "1 mount: agent VmRSS", "MiB", False),
+    ("many_total_mb", 7, "{n} mounts: agent VmRSS", "MiB", False),
+    ("many_agent_mb", 7, "{n} mounts: agent alone, no helpers", "MiB", False),
+    ("many_extra_mb", 7, "{n} mounts: VmRSS per extra mount", "MiB", False),
+    ("many_stop_ms", 7, "node stop ({n} mounts)", "ms", False),
 ]
+
+# Raw samples in results.tsv summarised as percentile rows: source key -> row key prefix.
+PCT_ROWS = {"mount_ms": "mount", "umount_ms": "umount"}
+PCTS = ((50, "p50"), (90, "p90"), (100, "max"))
+
+# The issue's targets (MB = 10^6 bytes).
+MOUNT_P50_TARGET_MS = 150
+MANY_TOTAL_TARGET_MB = 400
+PER_EXTRA_TARGET_MB = 4
+MIB_MB = 1048576 / 1e6
+
+
+def yes(ok):
+    return "met" if ok else "NOT met"
 
 
 def fmt(v):
@@ -335,6 +658,136 @@ def percentile(xs, p):
     return s[k - 1]
 
 
+def agent_figures(samples, many):
+    """The node agent's figures (workloads 6 and 7) under flat keys, and whether each target was met."""
+    def sf(key):
+        return (samples.get(key) or {}).get("sharefs") or []
+
+    def med(key):
+        xs = sf(key)
+        return statistics.median(xs) if xs else None
+
+    out = {}
+    if sf("mount_first_ms"):
+        out["mount_first_ms"] = med("mount_first_ms")
+        out["mount_first_samples_ms"] = sf("mount_first_ms")
+    for src, dst in PCT_ROWS.items():
+        xs = sf(src)
+        if xs:
+            out[f"{dst}_count"] = len(xs)
+            for p, name in PCTS:
+                out[f"{dst}_{name}_ms"] = percentile(xs, p)
+            out[f"{dst}_samples_ms"] = xs
+    for key, name in (("rss_first_mb", "agent_rss_first_mount_mib"), ("rss_idle_mb", "agent_rss_idle_mib"),
+                      ("rss_tree_mb", "agent_rss_tree_mib"), ("hwm_tree_mb", "agent_hwm_tree_mib")):
+        if sf(key):
+            out[name] = med(key)
+    targets = {}
+    if out.get("mount_p50_ms") is not None:
+        targets["mount_p50_under_150ms"] = out["mount_p50_ms"] < MOUNT_P50_TARGET_MS
+    if many:
+        mm = dict(many)
+        n = mm.get("mounted", 0)
+        if mm.get("mount_ms"):
+            mm["mount_p50_ms"] = percentile(mm["mount_ms"], 50)
+            mm["mount_p90_ms"] = percentile(mm["mount_ms"], 90)
+            mm["mount_max_ms"] = max(mm["mount_ms"])
+        for k in ("total_rss", "total_rss_1", "agent_rss", "helpers_rss", "per_extra_mount", "projected_100"):
+            if mm.get(k + "_mib") is not None:
+                mm[k + "_mb"] = mm[k + "_mib"] * MIB_MB
+        mm["all_mounted"] = n == mm.get("requested")
+        mm["all_answered"] = n > 0 and mm.get("answered") == n
+        if n >= 100 and mm.get("total_rss_mb") is not None:
+            # The total with exactly the first 100 is not measured apart; more than 100 only makes it larger.
+            targets["many_100_total_at_most_400MB"] = mm["total_rss_mb"] <= MANY_TOTAL_TARGET_MB
+            targets["many_100_total_basis"] = f"measured with {n} mounts"
+        elif mm.get("projected_100_mb") is not None:
+            # A projection from fewer mounts carries the agent's warm-up (JIT, heap growth) in its per-mount
+            # slope, and overshoots: shown, not judged.
+            targets["many_100_total_at_most_400MB"] = None
+            why = (f"only {n} mounts" if (mm.get("requested") or 0) < 100
+                   else f"the agent took only {n} of {mm['requested']} mounts")
+            targets["many_100_total_basis"] = (f"not judged: {why} (projected 1 mount + 99 x per extra "
+                                               f"mount = {mm['projected_100_mb']:.0f} MB, an overestimate)")
+        if mm.get("per_extra_mount_mb") is not None:
+            targets["per_extra_mount_under_4MB"] = mm["per_extra_mount_mb"] < PER_EXTRA_TARGET_MB
+        targets["many_all_mounted_and_answering"] = mm["all_mounted"] and mm["all_answered"]
+        out["many_mounts"] = mm
+    if targets:
+        out["targets"] = targets
+    return out
+
+
+def agent_lines(ag):
+    """The closing lines about the node agent (workloads 6 and 7), each target with met / NOT met."""
+    lines = []
+    t = ag.get("targets", {})
+    if "mount_first_ms" in ag or "mount_p50_ms" in ag:
+        parts = []
+        if "mount_first_ms" in ag:
+            parts.append(f"first mount (starts the agent) {ag['mount_first_ms']:.0f} ms")
+        if "mount_p50_ms" in ag:
+            parts.append(f"with the agent running, {ag['mount_count']} mounts on fresh mountpoints: p50 "
+                         f"{ag['mount_p50_ms']:.0f} ms, p90 {ag['mount_p90_ms']:.0f} ms, max {ag['mount_max_ms']:.0f} ms "
+                         f"(target p50 < {MOUNT_P50_TARGET_MS} ms: {yes(t['mount_p50_under_150ms'])})")
+        if "umount_p50_ms" in ag:
+            parts.append(f"umount p50 {ag['umount_p50_ms']:.0f} ms, p90 {ag['umount_p90_ms']:.0f} ms, "
+                         f"max {ag['umount_max_ms']:.0f} ms")
+        lines.append("mount: " + "; ".join(parts))
+    rss = [(k, lab) for k, lab in (("agent_rss_first_mount_mib", "after the first mount"),
+                                     ("agent_rss_idle_mib", "idle after the mounts"),
+                                     ("agent_rss_tree_mib", "at the end of the tree workload"),
+                                     ("agent_hwm_tree_mib", "peak (VmHWM) by then")) if k in ag]
+    if rss:
+        lines.append("agent VmRSS (with its fusermount helpers, if any): "
+                     + ", ".join(f"{ag[k]:.0f} MiB {lab}" for k, lab in rss))
+    mm = ag.get("many_mounts")
+    if mm:
+        n, req = mm.get("mounted", 0), mm.get("requested")
+        head = f"many mounts: {n} of {req} mounted"
+        if mm.get("mount_ms"):
+            head += (f" in {mm['mount_total_s']:.1f} s (one mount p50 {mm['mount_p50_ms']:.0f} ms, "
+                     f"max {mm['mount_max_ms']:.0f} ms)")
+        if mm.get("refused"):
+            head += f"; the agent refused mount {n + 1}: {mm['refused']}"
+        if mm.get("error"):
+            head += f"; stopped on: {mm['error']}"
+        lines.append(head)
+        if n:
+            ans = f"  {mm.get('answered', 0)} of {n} answered a stat of the root and a read through the mount"
+            if mm.get("failed"):
+                f0 = mm["failed"][0]
+                ans += f" ({len(mm['failed'])} did not; first: {f0['mountpoint']}: {f0['error']})"
+            lines.append(ans)
+        if mm.get("total_rss_mib") is not None:
+            mem = (f"  memory with {n} mounts: {mm['total_rss_mib']:.0f} MiB ({mm['total_rss_mb']:.0f} MB) = agent "
+                   f"{mm['agent_rss_mib']:.0f} MiB + {mm['helpers']} helper(s) {mm['helpers_rss_mib']:.1f} MiB")
+            if mm.get("total_rss_1_mib") is not None:
+                mem += f"; with 1 mount {mm['total_rss_1_mib']:.0f} MiB"
+            if mm.get("total_pss_mib") is not None:
+                mem += f" (for information, PSS with {n} mounts: {mm['total_pss_mib']:.0f} MiB)"
+            lines.append(mem)
+        if "per_extra_mount_under_4MB" in t:
+            lines.append(f"  per extra mount ({n} vs 1) {mm['per_extra_mount_mib']:.2f} MiB ({mm['per_extra_mount_mb']:.2f} MB): "
+                         f"target < {PER_EXTRA_TARGET_MB} MB {yes(t['per_extra_mount_under_4MB'])}")
+        if t.get("many_100_total_at_most_400MB") is not None:
+            lines.append(f"  100 mounts: {mm['total_rss_mb']:.0f} MB ({t['many_100_total_basis']}): target <= "
+                         f"{MANY_TOTAL_TARGET_MB} MB {yes(t['many_100_total_at_most_400MB'])}")
+        elif "many_100_total_basis" in t:
+            lines.append(f"  100 mounts <= {MANY_TOTAL_TARGET_MB} MB: {t['many_100_total_basis']}"
+                         + ("; full mode (or SFBENCH_MANY_MOUNTS=100) measures it" if (req or 0) < 100 else ""))
+        stop = []
+        if mm.get("node_stop_ms") is not None:
+            stop.append(f"node stop took {mm['node_stop_ms']:.0f} ms")
+        if mm.get("stop_error"):
+            stop.append(mm["stop_error"].strip())
+        if mm.get("left_mounted"):
+            stop.append(f"{len(mm['left_mounted'])} mount(s) still there after it")
+        if stop:
+            lines.append("  " + "; ".join(stop))
+    return lines
+
+
 def cmd_report(a):
     samples = {}
     with open(a.results) as f:
@@ -352,11 +805,31 @@ def cmd_report(a):
         if xs:
             samples.setdefault(f"{key}_p50", {})["sharefs"] = [percentile(xs, 50)]
             samples.setdefault(f"{key}_p99", {})["sharefs"] = [percentile(xs, 99)]
+    # Mount / umount with the agent running: p50/p90/max over the cycles, min/max of the cycles.
+    pct_src = {}
+    for src, dst in PCT_ROWS.items():
+        xs = samples.get(src, {}).get("sharefs") or []
+        for p, name in PCTS:
+            if xs:
+                samples.setdefault(f"{dst}_{name}", {})["sharefs"] = [percentile(xs, p)]
+                pct_src[f"{dst}_{name}"] = xs
+    # Many mounts: single figures from the workload's own JSON.
+    many = meta.get("many_mounts") or {}
+    n_many = many.get("mounted", 0)
+    for key, field in (("many_mount_s", "mount_total_s"), ("many_one_mb", "total_rss_1_mib"),
+                       ("many_total_mb", "total_rss_mib"), ("many_agent_mb", "agent_rss_mib"),
+                       ("many_extra_mb", "per_extra_mount_mib"), ("many_stop_ms", "node_stop_ms")):
+        if many.get(field) is not None and n_many:
+            samples.setdefault(key, {})["sharefs"] = [many[field]]
+    if many.get("mount_ms"):
+        samples.setdefault("many_mount_p50", {})["sharefs"] = [percentile(many["mount_ms"], 50)]
+        pct_src["many_mount_p50"] = many["mount_ms"]
     present = [t for t, _ in TARGETS if any(t in samples.get(r[0], {}) for r in ROWS)]
     rows_out = []
     for key, wl, label, unit, hib in ROWS:
         if key not in samples:
             continue
+        label = label.format(n=n_many)
         vals = {}
         for t in present:
             xs = samples[key].get(t)
@@ -366,6 +839,10 @@ def cmd_report(a):
         if key.startswith("prop_"):
             kind = "downgrade" if "view" in key else "revoke"
             xs = prop.get(kind) or []
+            vals["sharefs"].update({"min": min(xs), "max": max(xs), "n": len(xs), "samples": None,
+                                    "trials": len(xs)})
+        if key in pct_src:
+            xs = pct_src[key]
             vals["sharefs"].update({"min": min(xs), "max": max(xs), "n": len(xs), "samples": None,
                                     "trials": len(xs)})
         sf = vals.get("sharefs", {}).get("median")
@@ -399,7 +876,7 @@ def cmd_report(a):
             v = r["values"].get(t)
             if not v:
                 line.append("-")
-            elif v["n"] > 1 or r["key"].startswith("prop_"):
+            elif v["n"] > 1 or r["key"].startswith("prop_") or r["key"] in pct_src:
                 line.append(f"{fmt(v['median'])} [{fmt(v['min'])}..{fmt(v['max'])}]")
             else:
                 line.append(fmt(v["median"]))
@@ -416,6 +893,9 @@ def cmd_report(a):
     print("sf = sharefs (edit-delete folder); sf-view = sharefs view-only folder (read figures only);")
     print("bindfs = --multithreaded -o big_writes, bindfs-def = defaults; sf/bindfs* = sharefs / the better bindfs variant;")
     print("sf/peer* = sharefs / the best peer of the row (either bindfs variant or mergerfs).")
+    if any(r["workload"] in (6, 7) for r in rows_out):
+        print("agent VmRSS/VmHWM = the node agent plus its descendants, i.e. its mounts' fusermount helpers if any"
+              " (sum over /proc/PID/status); mount/umount rows: p50/p90/max over the cycles [min..max].")
     rated = [r for r in rows_out if r["sharefs_over_peer_best"] is not None]
     if rated:
         ahead = [r for r in rated if (r["sharefs_over_peer_best"] > 1) == (r["better"] == "higher")
@@ -427,11 +907,15 @@ def cmd_report(a):
               f"({prop.get('downgrade_before_return', 0)} already failing when the CLI returned; errno {prop.get('downgrade_errno')}), "
               f"{len(prop.get('revoke', []))} revoke trials ({prop.get('revoke_before_return', 0)} already gone at return)"
               + (f"; problems: {prop['errors']}" if prop.get("errors") else ""))
+    agent = agent_figures(samples, many)
+    for line in agent_lines(agent):
+        print(line)
     if meta.get("phase_seconds"):
         ph = ", ".join(f"{k} {v:.0f}s" for k, v in meta["phase_seconds"].items())
         print(f"run took {meta.get('elapsed_s', 0):.0f} s ({ph}); other processes used {meta.get('cpu_busy_pct_before_run')}% CPU just before it")
     if a.json:
         doc = {"meta": meta, "rows": rows_out}
+        doc.update(agent)
         with open(a.json, "w") as f:
             json.dump(doc, f, indent=2)
         print(f"JSON written to {a.json}")
@@ -469,6 +953,27 @@ def main():
     p.add_argument("--interval-ms", type=float, default=5)
     p.add_argument("--timeout", type=float, default=10)
     p.set_defaults(fn=cmd_propagation)
+    p = sub.add_parser("procmem")
+    p.add_argument("pid", type=int)
+    p.add_argument("--mib", choices=["rss", "hwm"], help="print only the total (agent + helpers) in MiB")
+    p.set_defaults(fn=cmd_procmem)
+    for name, fn in (("mountcycle", cmd_mountcycle), ("many", cmd_many)):
+        p = sub.add_parser(name)
+        p.add_argument("--cli", required=True, help="the CLI command line (shell words)")
+        p.add_argument("--user", required=True)
+        p.add_argument("--dir", required=True, help="the mountpoints are made under it")
+        p.add_argument("--probe", required=True, help="a small file to read through each mount (relative path)")
+        p.add_argument("--expect", required=True, help="its content")
+        p.add_argument("--out", required=True, help="the JSON result (written whole at the end)")
+        p.add_argument("--timeout", type=float, default=10, help="seconds a mount has to answer the probe")
+        p.add_argument("--cli-timeout", type=float, default=60, help="seconds a CLI call may take")
+        if name == "mountcycle":
+            p.add_argument("--n", type=int, required=True)
+        else:
+            p.add_argument("--m", type=int, required=True)
+            p.add_argument("--run-dir", required=True)
+            p.add_argument("--settle", type=float, default=1)
+        p.set_defaults(fn=fn)
     p = sub.add_parser("report")
     p.add_argument("results")
     p.add_argument("meta")
