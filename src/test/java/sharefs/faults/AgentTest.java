@@ -151,6 +151,48 @@ class AgentTest {
 
     @Test
     @Timeout(120)
+    void aChangeReloadsOnlyTheMountsOfTheUsersItTouched() throws Exception {
+        try (Install in = Install.withAgentInProcess(tmp)) {
+            in.sharing.users().add(null, ANN, null, false);
+            in.sharing.users().add(null, BOB, null, false);
+            in.sharing.users().add(null, "cat@x.io", null, false);
+            in.sharing.folders().create(ANN, "tests", null, null, UsageMode.GENERAL);
+            in.sharing.folders().create("cat@x.io", "cats", null, null, UsageMode.GENERAL);
+            Path a = in.mountPoint("a");
+            Path b = in.mountPoint("b");
+            Path c = in.mountPoint("c");
+            in.mount(ANN, a);
+            in.mount(BOB, b);
+            in.mount("cat@x.io", c);
+            Map<String, Long> before = versions(in);
+            // Ann shares with Bob: Ann's and Bob's views may change, Cat's cannot.
+            long inv = in.sharing.invitations().invite(ANN, "tests", List.of(BOB), sharefs.sharing.Permission.VIEW)
+                    .get(0).invitationId();
+            in.sharing.invitations().accept(BOB, inv);
+            long end = System.currentTimeMillis() + 5000;
+            while (!Files.exists(b.resolve("tests")) && System.currentTimeMillis() < end) Install.sleep(20);
+            assertTrue(Files.exists(b.resolve("tests")), "the share reached Bob's live mount");
+            Map<String, Long> after = versions(in);
+            assertTrue(after.get(b.toString()) > before.get(b.toString()), "Bob's view reloaded: " + before + " -> " + after);
+            assertEquals(before.get(c.toString()), after.get(c.toString()), "Cat's view was not touched: " + before + " -> " + after);
+        }
+    }
+
+    /** Each mount's view version, from `node status --json`. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Long> versions(Install in) {
+        Install.Result r = in.cli("--json", "node", "status");
+        assertEquals(0, r.rc(), r.err());
+        Map<String, Long> out = new java.util.HashMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{\"mountpoint\":\"([^\"]+)\"[^}]*\"viewVersion\":(\\d+)\\}")
+                .matcher(r.out());
+        while (m.find()) out.put(m.group(1), Long.parseLong(m.group(2)));
+        assertEquals(3, out.size(), r.out());
+        return out;
+    }
+
+    @Test
+    @Timeout(120)
     void aSessionHoldingAllItMayOpenStopsNeitherOtherMountsNorARevoke() throws Exception {
         try (Install in = Install.withAgentInProcess(tmp)) {
             in.sharing.users().add(null, ANN, null, false);
