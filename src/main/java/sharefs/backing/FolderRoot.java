@@ -268,6 +268,14 @@ public final class FolderRoot implements AutoCloseable {
         return at(rel, (dfd, name) -> entries.chmod(dfd, name, mode));
     }
 
+    /**
+     * chown(-1, -1) of the entry itself, never through a symlink: changes no owner, and updates
+     * its ctime as a chown to its own owner does natively.
+     */
+    public int chownToItsOwner(String rel) {
+        return at(rel, (dfd, name) -> check(lib.fchownat(dfd, name, -1, -1, AT_SYMLINK_NOFOLLOW)));
+    }
+
     /** times: {atime_sec, atime_nsec, mtime_sec, mtime_nsec} (nsec may be UTIME_NOW/OMIT); null = now. */
     public int utimens(String rel, long[] times) {
         if (times != null && times.length != 4) return -EINVAL;

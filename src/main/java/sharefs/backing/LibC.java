@@ -42,6 +42,8 @@ public interface LibC {
     long readlinkat(int dirfd, @In byte[] path, Pointer buf, long size);
 
     int chmod(@In byte[] path, int mode);
+    /** owner/group -1 leave them; a successful call still updates ctime. */
+    int fchownat(int dirfd, @In byte[] path, int owner, int group, int flags);
     int fchmod(int fd, int mode);
     /** times: {atime_sec, atime_nsec, mtime_sec, mtime_nsec} or null for "now". */
     int utimensat(int dirfd, @In byte[] path, @In long[] times, int flags);

@@ -14,7 +14,7 @@ final class Errs {
     /** Anything unexpected denies: log it and answer EIO, never let it reach jnr-ffi. */
     static int fail(String op, String path, Throwable t) {
         try {
-            log.error("{} {} failed; denying with EIO", op, path, t);
+            log.error("{} {} failed; denying with EIO", op, sharefs.sharing.Names.loggable(path), t);
         } catch (Throwable ignored) {
             // Even logging must not throw into native code.
         }

@@ -210,8 +210,9 @@ public final class SharefsFs extends ReadOnlyFs {
             Who who = who();
             if (who == Who.STRANGER) return -Errno.EACCES;
             int type = (int) (mode & FileStat.S_IFMT);
-            // Device nodes and sockets are refused for everyone, whatever the folder's permission.
-            if (type != FileStat.S_IFIFO && type != FileStat.S_IFREG) return -Errno.EPERM;
+            // Device nodes are refused for everyone, whatever the folder's permission. FIFOs and
+            // Unix-domain sockets (bind(2) on a path) are plain entries of a folder.
+            if (type != FileStat.S_IFIFO && type != FileStat.S_IFREG && type != FileStat.S_IFSOCK) return -Errno.EPERM;
             FusePath p = FusePath.parse(path);
             Target t = toCreate(p, mode, who);
             if (t.refused()) return t.errno();
@@ -332,7 +333,10 @@ public final class SharefsFs extends ReadOnlyFs {
             if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath p = FusePath.parse(path);
             Target t = toChange(p, -Errno.EPERM, mode);
-            return t.refused() ? t.errno() : t.root().chmod(p.rel(), (int) (mode & 01777));
+            if (t.refused()) return t.errno();
+            // Whoever may write in a folder may not lock its owner out of it: its top is the owner's.
+            if (p.isFolderItself() && !t.grant().owner()) return -Errno.EPERM;
+            return t.root().chmod(p.rel(), (int) (mode & 01777));
         } catch (Throwable t) {
             return Errs.fail("chmod", path, t);
         }
@@ -344,16 +348,19 @@ public final class SharefsFs extends ReadOnlyFs {
             Who who = who();
             if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath p = FusePath.parse(path);
-            if (!p.isRoot()) {
-                Target t = folderOf(p, Rules::read);
-                if (t.refused()) return t.errno();
-                int mode = t.root().mode(p.rel());
-                if (mode < 0) return mode;
-            }
-            // Everything already appears owned by the session, so "chown to myself" changes nothing.
+            // Everything already appears owned by the session: a chown to anyone else is refused.
             boolean sameUid = (int) uid == -1 || uid == caller.uid();
             boolean sameGid = (int) gid == -1 || gid == caller.gid();
-            return sameUid && sameGid ? 0 : -Errno.EPERM;
+            if (p.isRoot()) return sameUid && sameGid ? 0 : -Errno.EPERM;
+            Target t = folderOf(p, Rules::read);
+            if (t.refused()) return t.errno();
+            int mode = t.root().mode(p.rel());
+            if (mode < 0) return mode;
+            if (!sameUid || !sameGid) return -Errno.EPERM;
+            // A chown to oneself changes no owner but is still a change (its ctime), as natively:
+            // refused where the folder is read-only.
+            int rc = Rules.write(t.grant());
+            return rc != 0 ? rc : t.root().chownToItsOwner(p.rel());
         } catch (Throwable t) {
             return Errs.fail("chown", path, t);
         }

@@ -18,6 +18,7 @@ import sharefs.access.SharingGrantSource;
 import sharefs.backing.Errno;
 import sharefs.backing.FolderRoot;
 import sharefs.sharing.FolderAccess;
+import sharefs.sharing.Names;
 import sharefs.sharing.Sharing;
 import sharefs.sharing.SharingException;
 import sharefs.sharing.User;
@@ -103,7 +104,8 @@ public final class ViewMount implements AutoCloseable {
                 sharing.folders().rename(email, oldName, newName);
                 return 0;
             } catch (SharingException e) {
-                log.info("mv {} {} at the view root refused: {}", oldName, newName, e.getMessage());
+                log.info("mv {} {} at the view root refused: {}", Names.loggable(oldName), Names.loggable(newName),
+                        Names.loggable(e.getMessage()));
                 return switch (e.kind()) {
                     case FORBIDDEN -> -Errno.EPERM;
                     case CONFLICT -> -Errno.EEXIST;
@@ -111,7 +113,7 @@ public final class ViewMount implements AutoCloseable {
                     case NOT_FOUND -> -Errno.ENOENT;
                 };
             } catch (RuntimeException e) {
-                log.error("folder rename {} -> {} failed", oldName, newName, e);
+                log.error("folder rename {} -> {} failed", Names.loggable(oldName), Names.loggable(newName), e);
                 return -Errno.EIO;
             }
         };

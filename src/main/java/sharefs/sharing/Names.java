@@ -18,6 +18,10 @@ public final class Names {
             throw SharingException.invalid("invalid folder name '" + printable(name)
                     + "': use 1-64 characters of A-Z a-z 0-9 . _ - (not . or ..)");
         }
+        if (name.startsWith("-")) {
+            // In a session's home, `rm *` or `ls *` would read such a folder as options.
+            throw SharingException.invalid("invalid folder name '" + name + "': it may not start with '-'");
+        }
         return name;
     }
 
@@ -35,6 +39,20 @@ public final class Names {
             throw SharingException.invalid("invalid email '" + printable(email) + "'");
         }
         return email.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * A name or path for a log line, whole, with control characters escaped: a session's file
+     * name with a newline in it must not forge a line of the agent's log.
+     */
+    public static String loggable(String s) {
+        if (s == null) return "null";
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().forEach(cp -> {
+            if (Character.isISOControl(cp)) b.append(String.format("\\x%02x", cp));
+            else b.appendCodePoint(cp);
+        });
+        return b.toString();
     }
 
     /** Keeps an error message on one line whatever the user typed. */

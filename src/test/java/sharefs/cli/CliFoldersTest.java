@@ -61,6 +61,10 @@ class CliFoldersTest extends CliTestBase {
         }
         refusedUnchanged(2, as(ANN, "folder", "rename", "keep", "a/b"));
         refusedUnchanged(2, as(ANN, "folder", "rename", "keep", ".."));
+        // A name starting with '-' would turn `rm *` in a session's home into options.
+        String dash = refusedUnchanged(2, as(ANN, "folder", "create", "--", "-rf"));
+        assertEquals("sharefs: invalid folder name '-rf': it may not start with '-'", dash);
+        refusedUnchanged(2, as(ANN, "folder", "rename", "keep", "--", "-x"));
         refusedUnchanged(2, as(ANN, "folder", "create", "x", "--usage", "video"));
         refusedUnchanged(2, as(ANN, "folder", "create", "x", "--perm", "view")); // --perm needs --project
         createCli(ANN, "x".repeat(64));

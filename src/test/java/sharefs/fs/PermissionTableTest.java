@@ -355,6 +355,63 @@ class PermissionTableTest {
         assertEquals(l != Level.VIEW, Files.isDirectory(caseBack.resolve("nd"), LinkOption.NOFOLLOW_LINKS));
     }
 
+    /** Unix-domain sockets (bind(2) on a path) are not devices: gpg-agent, ssh ControlPath, tmux put theirs in the home. */
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void mknodSocket_EROFS_view_ok_otherwise(Level l) throws IOException {
+        cell(l, "mknod S_IFSOCK", write(l), () -> Px.mknod(m(l, "sock"), 0140000 | 0600, 0));
+        if (l != Level.VIEW) {
+            int mode = (Integer) Files.getAttribute(caseBack.resolve("sock"), "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            assertEquals(0140000, mode & Px.S_IFMT);
+        }
+    }
+
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void bindOfAUnixSocket_EROFS_view_ok_otherwise(Level l) throws IOException {
+        Path sock = m(l, "bound.sock");
+        try (java.nio.channels.ServerSocketChannel ch = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            if (l == Level.VIEW) {
+                IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                        () -> ch.bind(java.net.UnixDomainSocketAddress.of(sock)));
+                assertTrue(String.valueOf(e.getMessage()).contains("Read-only file system"), e.toString());
+            } else {
+                ch.bind(java.net.UnixDomainSocketAddress.of(sock));
+                assertTrue(Files.exists(caseBack.resolve("bound.sock"), LinkOption.NOFOLLOW_LINKS));
+            }
+        }
+    }
+
+    /** chown to the session's own uid/gid changes no owner, but it is a change: ctime moves, and a view folder says EROFS. */
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void chownToOneself_updatesCtime_EROFS_view(Level l) throws IOException {
+        java.nio.file.attribute.FileTime before = (java.nio.file.attribute.FileTime) Files.getAttribute(caseBack.resolve("f"), "unix:ctime");
+        Mounts.sleep(20);
+        cell(l, "chown self:self", write(l), () -> Px.chown(m(l, "f"), (int) Mounts.UID, (int) Mounts.GID));
+        java.nio.file.attribute.FileTime after = (java.nio.file.attribute.FileTime) Files.getAttribute(caseBack.resolve("f"), "unix:ctime");
+        if (l == Level.VIEW) assertEquals(before, after, "a refused chown changed ctime");
+        else assertTrue(after.compareTo(before) > 0, "ctime moved: " + before + " -> " + after);
+        assertEquals(0, (Integer) Files.getAttribute(caseBack.resolve("f"), "unix:uid"), "the backing owner is unchanged");
+    }
+
+    /** The top of a folder is its owner's: an editor who chmod 000s it would lock the owner and every viewer out. */
+    @ParameterizedTest(name = "as {0}")
+    @EnumSource(Level.class)
+    void chmodOfTheFolderTop_ownerOnly(Level l) throws IOException {
+        Path top = MNT.get(l).resolve("tests");
+        int expected = l == Level.OWNER ? 0 : l == Level.VIEW ? EROFS : EPERM;
+        int modeBefore = (Integer) Files.getAttribute(backTests, "unix:mode") & 07777;
+        cell(l, "chmod 0700 of the folder's top", expected, () -> Px.chmod(top, 0700));
+        if (l == Level.OWNER) {
+            Px.chmod(top, modeBefore);
+        } else {
+            assertEquals(modeBefore, (Integer) Files.getAttribute(backTests, "unix:mode") & 07777);
+        }
+        // Inside the folder the editors keep chmod, as the table says.
+        cell(l, "chmod 0600 inside", write(l), () -> Px.chmod(m(l, "g"), 0600));
+    }
+
     @ParameterizedTest(name = "as {0}")
     @EnumSource(Level.class)
     void mknodFifo_EROFS_view_ok_otherwise(Level l) throws IOException {

@@ -131,6 +131,25 @@ class ViewRootTest {
         assertTrue(Px.list(viewer).contains("tests"));
     }
 
+    /** A name a session chose goes into the agent's log escaped: a newline in it cannot forge a line. */
+    @Test
+    void aNewlineInAFolderNameNeverForgesALogLine() {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        int rc;
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            rc = Px.rename(owner.resolve("mine"), owner.resolve("x\n2026-01-01 [main] INFO forged by a session"));
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals(Px.name(Px.EINVAL), Px.name(Px.errno(rc)), "an invalid folder name is refused");
+        String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(log.contains("x\\x0a2026-01-01"), "the refusal is logged with the newline escaped: " + log);
+        assertTrue(log.lines().noneMatch(l -> l.startsWith("2026-01-01 [main] INFO forged")), "a forged line: " + log);
+        assertTrue(Files.isDirectory(owner.resolve("mine")));
+    }
+
     @Test
     void mvAtTheRoot_renamesTheFolderForItsOwner_EPERMforOthers() throws IOException {
         env.folder(OWNER, "ren");
