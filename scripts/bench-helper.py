@@ -429,6 +429,21 @@ def log_agent(msg):
     print(f"[bench agent] {msg}", file=sys.stderr, flush=True)
 
 
+def timed_cli(cli, a, out, what, *args):
+    """One CLI call, timed: its milliseconds, or None with why in out["errors"] (no answer, or a refusal)."""
+    t0 = time.perf_counter()
+    try:
+        p = cli.run(*args, check=False, timeout=a.cli_timeout)
+    except subprocess.TimeoutExpired:
+        out["errors"].append(f"{what}: no answer in {a.cli_timeout:g} s")
+        return None
+    ms = (time.perf_counter() - t0) * 1000
+    if p.returncode != 0:
+        out["errors"].append(f"{what} exit {p.returncode}: {first_line(p.stderr)}")
+        return None
+    return ms
+
+
 def cmd_mountcycle(a):
     """N times: mount a view on a fresh mountpoint (timed), check it answers (untimed), umount it (timed)."""
     cli = Cli(shlex.split(a.cli))
@@ -438,31 +453,17 @@ def cmd_mountcycle(a):
     for i in range(a.n):
         mp = os.path.join(a.dir, f"m{i + 1:03d}")
         os.makedirs(mp, exist_ok=True)
-        t0 = time.perf_counter()
-        try:
-            p = cli.run("mount", "--user", a.user, mp, check=False, timeout=a.cli_timeout)
-        except subprocess.TimeoutExpired:
-            out["errors"].append(f"mount {i + 1}: no answer in {a.cli_timeout:g} s")
+        ms = timed_cli(cli, a, out, f"mount {i + 1}", "mount", "--user", a.user, mp)
+        if ms is None:
             break
-        t1 = time.perf_counter()
-        if p.returncode != 0:
-            out["errors"].append(f"mount {i + 1} exit {p.returncode}: {first_line(p.stderr)}")
-            break
-        out["mount_ms"].append((t1 - t0) * 1000)
+        out["mount_ms"].append(ms)
         why = probe_all([mp], a.probe, expect, a.timeout)[mp]
         if why:
             out["errors"].append(f"mount {i + 1} returned but does not answer: {why}")
-        t2 = time.perf_counter()
-        try:
-            p = cli.run("umount", mp, check=False, timeout=a.cli_timeout)
-        except subprocess.TimeoutExpired:
-            out["errors"].append(f"umount {i + 1}: no answer in {a.cli_timeout:g} s")
+        ms = timed_cli(cli, a, out, f"umount {i + 1}", "umount", mp)
+        if ms is None:
             break
-        t3 = time.perf_counter()
-        if p.returncode != 0:
-            out["errors"].append(f"umount {i + 1} exit {p.returncode}: {first_line(p.stderr)}")
-            break
-        out["umount_ms"].append((t3 - t2) * 1000)
+        out["umount_ms"].append(ms)
         if mp in mounted_under(mp):
             out["errors"].append(f"umount {i + 1} returned but {mp} is still mounted")
             break
