@@ -50,7 +50,7 @@ final class Context implements AutoCloseable {
 
     /** A call the node agent runs for a client whose working directory is cwd. */
     static Context inAgent(Agent agent, AgentCall call, Path cwd, String actor, boolean json) {
-        return new Context(agent.home(), agent.info().db(), agent.runDir(), actor, json, call.out(), call.err(), cwd, agent, call);
+        return new Context(agent.home(), agent.dbUrlAsGiven(), agent.runDir(), actor, json, call.out(), call.err(), cwd, agent, call);
     }
 
     Home home() { return home; }

@@ -47,7 +47,7 @@ final class MountCommand extends Leaf {
         MountRequest req = new MountRequest(ctx.sharing().users().get(user).email(), mp, u, g, folders,
                 readOnly == null ? List.of() : readOnly, cacheSeconds, new FsLimits(maxOpenFiles, maxOpenDirs));
         ViewMount m = agent.mounts().mount(req);
-        String says = "view of " + req.email() + " mounted at " + mp + " (node agent pid " + agent.info().pid() + ")";
+        String says = "view of " + req.email() + " mounted at " + mp + " (node agent pid " + agent.pid() + ")";
         if (!foreground) {
             ctx.print(Views.ok("mounted"), says);
             return Main.OK;

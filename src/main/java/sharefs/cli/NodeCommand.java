@@ -21,7 +21,7 @@ final class NodeCommand extends Leaf {
     @Override
     int run(Context ctx) {
         if (ctx.agent() != null) {
-            throw new IllegalStateException("a node agent already runs at " + ctx.runDir() + " (pid " + ctx.agent().info().pid() + ")");
+            throw new IllegalStateException("a node agent already runs at " + ctx.runDir() + " (pid " + ctx.agent().pid() + ")");
         }
         if (AgentCalls.isRunning(ctx.runDir())) {
             throw new IllegalStateException("a node agent already runs at " + ctx.runDir());

@@ -9,7 +9,7 @@ final class NodeStop extends Leaf {
     @Override
     int run(Context ctx) {
         Agent agent = ctx.runningAgent();
-        long pid = agent.info().pid();
+        long pid = agent.pid();
         int n = agent.mounts().size();
         agent.close();
         ctx.print(Views.ok("node stop"), "stopped the node agent (pid " + pid + ") at " + ctx.runDir() + "; "

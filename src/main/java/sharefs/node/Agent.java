@@ -197,8 +197,17 @@ public final class Agent implements AutoCloseable {
         return run;
     }
 
+    /** The --db the agent was started with, or null for the embedded database. */
+    public String dbUrlAsGiven() {
+        return dbUrlAsGiven;
+    }
+
+    public long pid() {
+        return ProcessHandle.current().pid();
+    }
+
     public Info info() {
-        return new Info(ProcessHandle.current().pid(), residentBytes(), home.dir(), dbUrlAsGiven, run.dir(),
+        return new Info(pid(), residentBytes(), home.dir(), dbUrlAsGiven, run.dir(),
                 mounts.databaseReachable(), mounts.viewVersion(), descriptorLimit);
     }
 
