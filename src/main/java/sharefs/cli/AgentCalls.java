@@ -56,11 +56,6 @@ final class AgentCalls {
         }
     }
 
-    /** Whether an agent answers at this run directory (or is there but out of this user's reach). */
-    static boolean isRunning(RunDir run) {
-        return AgentClient.isRunning(run);
-    }
-
     /** Connects, waiting a while for an agent that is on its way up; null if none came. */
     static AgentClient connectWaiting(RunDir run) throws AgentUnreachable {
         long deadline = System.currentTimeMillis() + AGENT_WAIT_MILLIS;
@@ -79,7 +74,7 @@ final class AgentCalls {
     private static int forward(AgentClient c, Route route, String[] args, PrintWriter out, PrintWriter err) {
         AgentRequest req = new AgentRequest(Arrays.asList(args), Path.of("").toAbsolutePath().toString(),
                 route.homeExplicit() ? route.home().toString() : null, route.db());
-        if (!attached(args)) return c.call(req, out, err);
+        if (!attached(route, args)) return c.call(req, out, err);
         // A foreground mount stays attached: SIGTERM/SIGINT end this JVM, and on the way out it
         // hangs up, so the agent unmounts, and waits for the agent to say it did.
         CountDownLatch answered = new CountDownLatch(1);
@@ -105,10 +100,10 @@ final class AgentCalls {
     }
 
     /** `mount --foreground`: the call lasts as long as the mount. */
-    private static boolean attached(String[] args) {
+    private static boolean attached(Route route, String[] args) {
         List<String> a = Arrays.asList(args);
         int dd = a.indexOf("--");
         List<String> opts = dd < 0 ? a : a.subList(0, dd);
-        return "mount".equals(Main.commandName(args)) && opts.contains("--foreground");
+        return "mount".equals(route.command()) && opts.contains("--foreground");
     }
 }

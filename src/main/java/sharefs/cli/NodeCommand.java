@@ -23,7 +23,7 @@ final class NodeCommand extends Leaf {
         if (ctx.agent() != null) {
             throw new IllegalStateException("a node agent already runs at " + ctx.runDir() + " (pid " + ctx.agent().pid() + ")");
         }
-        if (AgentCalls.isRunning(ctx.runDir())) {
+        if (sharefs.node.AgentClient.isRunning(ctx.runDir())) {
             throw new IllegalStateException("a node agent already runs at " + ctx.runDir());
         }
         Sizes.parse("--storage-reserve", storageReserve);

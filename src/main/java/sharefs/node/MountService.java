@@ -104,34 +104,33 @@ public final class MountService implements AutoCloseable {
                 throw new MountException(mp + " is already mounted (fuse.sharefs); sharefs umount it first");
             }
         }
-        DescriptorPool.Account fds = descriptors.open(GUARANTEED_DESCRIPTORS);
-        if (fds == null) {
-            synchronized (inProgress) {
-                inProgress.remove(mp);
-            }
-            throw new MountException("the node agent cannot take another mount: its " + descriptors.capacity()
-                    + " descriptors for mounts are promised or in use (" + mounts.size() + " mounts); raise its LimitNOFILE");
-        }
+        DescriptorPool.Account fds = null;
         boolean kept = false;
         StderrTap tap = stderr;
         long mark = tap == null ? 0 : tap.mark();
         try {
+            fds = descriptors.open(GUARANTEED_DESCRIPTORS);
+            if (fds == null) {
+                throw new MountException("the node agent cannot take another mount: its " + descriptors.capacity()
+                        + " descriptors for mounts are promised or in use (" + mounts.size() + " mounts); raise its LimitNOFILE");
+            }
+            DescriptorPool.Account lent = fds;
             ViewMount m;
             try {
-                m = ViewMount.mount(sharing, req, warm, new Lent(fds, space));
+                m = ViewMount.mount(sharing, req, warm, new Lent(lent, space));
             } catch (MountException e) {
                 throw tap != null && e.byLibfuse() ? e.withLibfuseWords(libfuseWords(tap, mark, mp)) : e;
             }
             mounts.put(mp, m);
             kept = true;
-            m.ended().whenComplete((r, e) -> forget(mp, m, fds));
+            m.ended().whenComplete((r, e) -> forget(mp, m, lent));
             // A change that committed between the view's load and this registration was seen by
             // the watcher when this mount was not yet listed: catch up with it here.
             if (m.view().current().version() != sharing.db().changeCounter()) m.view().reload();
             changed();
             return m;
         } finally {
-            if (!kept) fds.close();
+            if (!kept && fds != null) fds.close();
             synchronized (inProgress) {
                 inProgress.remove(mp);
             }
@@ -191,7 +190,6 @@ public final class MountService implements AutoCloseable {
             String why = err.contains("busy") ? "files are open in it (use --force to detach anyway)" : err;
             throw new MountException("cannot unmount " + mp + ": " + why);
         }
-        m.close();
         forget(mp, m, null);
     }
 
@@ -203,10 +201,6 @@ public final class MountService implements AutoCloseable {
         String err = Preflight.unmount(mp, true);
         if (err != null) throw new MountException("cannot unmount the dead mount " + mp + ": " + err);
         log.info("cleaned up the dead mount {}", mp);
-    }
-
-    public Optional<ViewMount> find(Path mp) {
-        return Optional.ofNullable(mounts.get(mp));
     }
 
     public int size() {
