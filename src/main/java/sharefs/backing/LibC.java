@@ -42,6 +42,10 @@ public interface LibC {
     long readlinkat(int dirfd, @In byte[] path, Pointer buf, long size);
 
     int chmod(@In byte[] path, int mode);
+    /** Sets this process's umask, or with CLONE_FS unshared, this thread's; returns the old one (never fails). */
+    int umask(int mask);
+    /** unshare(2): a FUSE worker takes a filesystem context (umask, cwd) of its own with CLONE_FS. */
+    int unshare(int flags);
     /** owner/group -1 leave them; a successful call still updates ctime. */
     int fchownat(int dirfd, @In byte[] path, int owner, int group, int flags);
     int fchmod(int fd, int mode);

@@ -1,8 +1,9 @@
 package sharefs.fs;
 
-import jnr.ffi.LibraryLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sharefs.backing.LibC;
+import sharefs.backing.Native;
 
 /**
  * A umask of 0 for the calling thread only. The kernel applies the caller's umask to the mode a
@@ -15,30 +16,19 @@ final class ThreadUmask {
     private static final Logger log = LoggerFactory.getLogger(ThreadUmask.class);
     private static final int CLONE_FS = 0x00000200;
 
-    /** The calls; public because jnr-ffi implements it in a class loader of its own. */
-    public interface Calls {
-        int unshare(int flags);
-
-        int umask(int mask);
-    }
-
-    private static final class Holder {
-        static final Calls CALLS = LibraryLoader.create(Calls.class).load("c");
-        static final jnr.ffi.Runtime RUNTIME = jnr.ffi.Runtime.getRuntime(CALLS);
-    }
-
     private ThreadUmask() {
     }
 
     /** Clears this thread's umask; on failure it keeps the process's (stricter, never looser) and says so. */
     static void clearForThisThread() {
         try {
-            if (Holder.CALLS.unshare(CLONE_FS) != 0) {
+            LibC libc = Native.libc();
+            if (libc.unshare(CLONE_FS) != 0) {
                 log.warn("cannot give FUSE worker {} a umask of its own (errno {}); new files get the agent's umask",
-                        Thread.currentThread().getName(), Holder.RUNTIME.getLastError());
+                        Thread.currentThread().getName(), Native.errno());
                 return;
             }
-            Holder.CALLS.umask(0);
+            libc.umask(0);
         } catch (LinkageError | RuntimeException e) {
             log.warn("cannot give FUSE worker {} a umask of its own: {}", Thread.currentThread().getName(), e.toString());
         }

@@ -50,13 +50,13 @@ public final class AgentClient implements AutoCloseable {
             ch.connect(UnixDomainSocketAddress.of(run.socket()));
             return new AgentClient(run, ch);
         } catch (ConnectException | NoSuchFileException e) {
-            closeQuietly(ch);
+            Wire.closeQuietly(ch);
             return null; // a socket file with nobody behind it: no agent
         } catch (AccessDeniedException e) {
-            closeQuietly(ch);
+            Wire.closeQuietly(ch);
             throw new AgentUnreachable("only root may talk to the node agent at " + run);
         } catch (IOException e) {
-            closeQuietly(ch);
+            Wire.closeQuietly(ch);
             String m = String.valueOf(e.getMessage());
             if (m.contains("Permission denied")) throw new AgentUnreachable("only root may talk to the node agent at " + run);
             if (m.contains("Connection refused") || m.contains("No such file")) return null;
@@ -123,16 +123,9 @@ public final class AgentClient implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(channel);
+        Wire.closeQuietly(channel);
     }
 
-    private static void closeQuietly(SocketChannel ch) {
-        try {
-            if (ch != null) ch.close();
-        } catch (IOException ignored) {
-            // Nothing to do.
-        }
-    }
 
     /** An agent is there but this caller cannot talk to it. */
     public static final class AgentUnreachable extends Exception {

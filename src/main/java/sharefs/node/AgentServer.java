@@ -115,7 +115,7 @@ final class AgentServer implements AutoCloseable {
             }
             ScheduledFuture<?> deadline;
             try {
-                deadline = deadlines.schedule(() -> closeQuietly(ch), REQUEST_DEADLINE_SECONDS, TimeUnit.SECONDS);
+                deadline = deadlines.schedule(() -> Wire.closeQuietly(ch), REQUEST_DEADLINE_SECONDS, TimeUnit.SECONDS);
             } catch (java.util.concurrent.RejectedExecutionException stopping) {
                 refuse(w, "the node agent at " + run + " is stopping");
                 return;
@@ -151,13 +151,6 @@ final class AgentServer implements AutoCloseable {
         Wire.exit(w, 1);
     }
 
-    private static void closeQuietly(SocketChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException ignored) {
-            // Closing anyway.
-        }
-    }
 
     private static void sleepQuietly(long ms) {
         try {

@@ -21,7 +21,7 @@ final class ProcessLimits {
      * their own umask, per thread, to what the caller asked for.
      */
     static void privateUmask() {
-        NodeLibC.get().umask(077);
+        sharefs.backing.Native.libc().umask(077);
     }
 
     /** Raises RLIMIT_NOFILE towards 2^20 (fs.nr_open caps it); where not allowed, keeps what it has. */

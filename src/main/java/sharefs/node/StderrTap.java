@@ -5,9 +5,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.annotations.In;
-import jnr.ffi.annotations.Out;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,21 +19,6 @@ final class StderrTap {
     private static final int KEEP_LINES = 200;
     private static final int O_CLOEXEC = 02000000;
 
-    /** The calls; public because jnr-ffi implements it in a class loader of its own. */
-    public interface Calls {
-        int pipe2(@Out int[] fds, int flags);
-
-        int dup(int fd);
-
-        int dup2(int fd, int to);
-
-        long read(int fd, @Out byte[] buf, long count);
-
-        long write(int fd, @In byte[] buf, long count);
-
-        int close(int fd);
-    }
-
     private record Line(long seq, String text) {
     }
 
@@ -49,7 +31,7 @@ final class StderrTap {
     /** Taps fd 2 of this process; null (and stderr left as it was) if that cannot be done. */
     static StderrTap install() {
         try {
-            Calls c = LibraryLoader.create(Calls.class).load("c");
+            NodeLibC c = NodeLibC.get();
             int[] p = new int[2];
             if (c.pipe2(p, O_CLOEXEC) != 0) return null;
             int original = c.dup(2);
@@ -71,7 +53,7 @@ final class StderrTap {
         }
     }
 
-    private void pump(Calls c, int from, int to) {
+    private void pump(NodeLibC c, int from, int to) {
         byte[] buf = new byte[8192];
         StringBuilder partial = new StringBuilder();
         while (true) {

@@ -48,6 +48,15 @@ final class Wire {
         return new AgentRequest(argv, cwd, home.isEmpty() ? null : home, db.isEmpty() ? null : db);
     }
 
+    /** Closes one end of a call, whatever state it is in: the other end sees the call end. */
+    static void closeQuietly(java.nio.channels.SocketChannel ch) {
+        try {
+            if (ch != null) ch.close();
+        } catch (IOException ignored) {
+            // Closed already, or broken: ended either way.
+        }
+    }
+
     static void frame(DataOutputStream out, byte type, byte[] data, int off, int len) throws IOException {
         out.writeByte(type);
         out.writeInt(len);
