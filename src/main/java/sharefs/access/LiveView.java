@@ -8,6 +8,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sharefs.sharing.FolderAccess;
+import sharefs.sharing.Names;
 import sharefs.sharing.Permission;
 import sharefs.store.Home;
 
@@ -81,7 +82,7 @@ public final class LiveView implements AutoCloseable {
             if (!Home.isFolderId(f.folderId())) {
                 // A row no sharefs wrote (its ids are UUIDs): never let it name a directory.
                 log.error("folder '{}' has the id '{}', which is not a UUID; it is left out of the view",
-                        f.name(), f.folderId().replaceAll("\\p{Cntrl}", "?"));
+                        Names.loggable(f.name()), Names.loggable(f.folderId()));
                 continue;
             }
             boolean lowered = scope.lowered(f.folderId());

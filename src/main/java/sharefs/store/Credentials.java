@@ -15,8 +15,10 @@ import java.util.Properties;
  * The embedded database's two passwords, random, in a root-only file beside it (db/credentials,
  * 0600): the administrator's, used only to migrate the schema and keep the application user, and
  * the application user's, which can read and change rows but cannot create aliases or touch files.
+ * settled: read from db/credentials, which the database already holds; false while they are new
+ * (credentials.new), until {@link #commit} once the database has taken them.
  */
-record Credentials(String admin, String app) {
+record Credentials(String admin, String app, boolean settled) {
     static final String ADMIN_USER = "SA";
     static final String APP_USER = "SHAREFS_APP";
 
@@ -24,11 +26,11 @@ record Credentials(String admin, String app) {
     static Credentials loadOrCreate(Path dbDir) {
         Path file = dbDir.resolve("credentials");
         try {
-            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return read(file);
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return read(file, true);
             Path pending = dbDir.resolve("credentials.new");
             // A crash between writing the pending file and the database taking its password leaves
             // the pending file: reuse it, so the password in the file and the database agree.
-            return Files.exists(pending, LinkOption.NOFOLLOW_LINKS) ? read(pending) : write(pending, fresh());
+            return Files.exists(pending, LinkOption.NOFOLLOW_LINKS) ? read(pending, false) : write(pending, fresh());
         } catch (IOException e) {
             throw new StoreException("cannot read or write " + file + ": " + e.getMessage(), e);
         }
@@ -52,10 +54,10 @@ record Credentials(String admin, String app) {
         byte[] b = new byte[24];
         rnd.nextBytes(a);
         rnd.nextBytes(b);
-        return new Credentials(HexFormat.of().formatHex(a), HexFormat.of().formatHex(b));
+        return new Credentials(HexFormat.of().formatHex(a), HexFormat.of().formatHex(b), false);
     }
 
-    private static Credentials read(Path file) throws IOException {
+    private static Credentials read(Path file, boolean settled) throws IOException {
         Properties p = new Properties();
         try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(in);
@@ -63,7 +65,7 @@ record Credentials(String admin, String app) {
         String admin = p.getProperty("admin");
         String app = p.getProperty("app");
         if (admin == null || app == null) throw new IOException("it lacks the admin or app password");
-        return new Credentials(admin, app);
+        return new Credentials(admin, app, settled);
     }
 
     private static Credentials write(Path file, Credentials c) throws IOException {

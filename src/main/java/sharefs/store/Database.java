@@ -63,10 +63,9 @@ public final class Database implements AutoCloseable {
         String url = home.jdbcUrl();
         Path dbDir = home.db();
         Credentials cred = Credentials.loadOrCreate(dbDir);
-        boolean settled = Files.exists(dbDir.resolve("credentials"), LinkOption.NOFOLLOW_LINKS);
         JdbcConnectionPool app = appPool(url, cred);
         // The common case, every CLI call: the application user exists and the schema is current.
-        if (settled && isCurrent(app)) {
+        if (cred.settled() && isCurrent(app)) {
             tighten(dbDir);
             return new Database(app);
         }
@@ -112,8 +111,7 @@ public final class Database implements AutoCloseable {
             if (e.getErrorCode() == IN_USE) throw inUse(url, e);
             if (e.getErrorCode() != 28000) throw new StoreException("cannot open the database " + url + ": " + e.getMessage(), e);
         }
-        boolean pending = !Files.exists(dbDir.resolve("credentials"), LinkOption.NOFOLLOW_LINKS);
-        if (!pending) {
+        if (cred.settled()) {
             throw new StoreException("cannot open the database " + url + ": its administrator password is not the one in "
                     + dbDir.resolve("credentials"), null);
         }

@@ -77,7 +77,11 @@ public final class Home {
         return id;
     }
 
-    /** Creates the layout (0700 directories) and refuses a home others could read or write. */
+    /**
+     * Creates the layout (0700 directories) and refuses, with the fix in the message, a home (or
+     * its db/, storage/, logs/) that is a symlink, is not owned by this process's user, or that
+     * others can read, write or enter.
+     */
     public void prepare() {
         try {
             makePrivateDir(dir);
@@ -87,12 +91,7 @@ public final class Home {
         } catch (IOException e) {
             throw new StoreException("cannot create " + dir + ": " + e.getMessage(), e);
         }
-        checkPrivate();
-    }
-
-    /** Compatibility name for prepare(). */
-    public void ensureLayout() {
-        prepare();
+        for (Path d : new Path[] {db(), storage(), logs()}) check(d);
     }
 
     private static void makePrivateDir(Path d) throws IOException {
@@ -100,20 +99,12 @@ public final class Home {
         try {
             Files.createDirectory(d, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
         } catch (java.nio.file.FileAlreadyExistsException raced) {
-            // Made meanwhile by a concurrent call; checkPrivate judges it.
+            // Made meanwhile by a concurrent call; prepare() judges it next.
         } catch (java.nio.file.NoSuchFileException parentMissing) {
             // The home's own parents are the operator's: made as usual (umask), the home itself 0700.
             Files.createDirectories(d.getParent());
             Files.createDirectory(d, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
         }
-    }
-
-    /**
-     * Refuses, with the fix in the message, a home (or its db/, storage/, logs/) that is a symlink,
-     * is not owned by this process's user, or that others can read, write or enter.
-     */
-    public void checkPrivate() {
-        for (Path d : new Path[] {dir, db(), storage(), logs()}) check(d);
     }
 
     private void check(Path d) {

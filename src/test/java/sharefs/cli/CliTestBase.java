@@ -45,7 +45,7 @@ abstract class CliTestBase {
     @BeforeEach
     void openInstallation() throws IOException {
         Home h = new Home(home, null);
-        h.ensureLayout();
+        h.prepare();
         svc = new Sharing(Database.open(h), h);
     }
 

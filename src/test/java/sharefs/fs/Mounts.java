@@ -44,7 +44,7 @@ final class Mounts implements AutoCloseable {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         this.dir = dir;
         this.home = new Home(dir.resolve("home"), null);
-        home.ensureLayout();
+        home.prepare();
         this.sharing = new Sharing(Database.open(home), home);
         this.service = new MountService(sharing, 1000);
     }

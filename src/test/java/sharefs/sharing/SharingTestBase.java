@@ -38,7 +38,7 @@ abstract class SharingTestBase {
     @BeforeEach
     void openInstallation() throws IOException {
         home = new Home(dir, null);
-        home.ensureLayout(); // as the CLI does before opening; layout is not state a refusal could change
+        home.prepare(); // as the CLI does before opening; layout is not state a refusal could change
         s = new Sharing(Database.open(home), home);
     }
 
