@@ -49,12 +49,6 @@ final class Dirent64 {
         return new String(b, at + NAME, nameEnd - at - NAME, StandardCharsets.UTF_8);
     }
 
-    static boolean isDotOrDotDot(byte[] b, int at, int nameEnd) {
-        int from = at + NAME;
-        int len = nameEnd - from;
-        return (len == 1 && b[from] == '.') || (len == 2 && b[from] == '.' && b[from + 1] == '.');
-    }
-
     private static long u64(byte[] b, int from) {
         long v = 0;
         for (int i = 7; i >= 0; i--) v = (v << 8) | (b[from + i] & 0xff);

@@ -36,17 +36,6 @@ import jnr.ffi.Pointer;
  * ".." components, no NUL (otherwise -EINVAL).
  */
 public final class FolderRoot implements AutoCloseable {
-    /** Receives directory entries from {@link #list}. */
-    public interface DirConsumer {
-        /** return false to stop early */
-        boolean accept(String name, int dType);
-
-        /** With the entry's inode number too, for callers that pass it on (FUSE readdir with use_ino). */
-        default boolean accept(String name, int dType, long ino) {
-            return accept(name, dType);
-        }
-    }
-
     /** An operation on the last component, given its (already safely opened) parent. */
     private interface AtOp {
         int apply(int dirfd, byte[] name);
@@ -336,19 +325,6 @@ public final class FolderRoot implements AutoCloseable {
         if (!RelPath.noNul(name)) return -EINVAL;
         byte[] n = LibC.cstr(name);
         return at(rel, (dfd, entry) -> entries.removexattr(dfd, entry, n));
-    }
-
-    /** Calls consumer for each entry except "." and ".."; 0 or -errno (-ELOOP/-ENOTDIR for a symlink). */
-    public int list(String rel, DirConsumer consumer) {
-        return at(rel, (dfd, name) -> {
-            int fd = lib.openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
-            if (fd < 0) return -errno();
-            try {
-                return DirReader.read(lib, fd, consumer);
-            } finally {
-                lib.close(fd);
-            }
-        });
     }
 
     @Override

@@ -107,7 +107,7 @@ class SwapRaceTest {
             if (rc == 0 && StatBuf.ino(st) == outsideIno) violations.add("stat reached outside");
             else if (rc != 0) expectRefusal(rc, "stat", violations, refusals);
 
-            rc = root.list("d", (name, type) -> {
+            rc = list(root, "d", (name, type) -> {
                 if (name.equals("outside-only")) violations.add("listed the outside directory");
                 return true;
             });

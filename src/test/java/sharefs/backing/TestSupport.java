@@ -37,9 +37,26 @@ final class TestSupport {
         return string(buf, n);
     }
 
+    /** Gets one directory entry; false stops the listing. */
+    interface Entry {
+        boolean accept(String name, int dType);
+    }
+
+    /**
+     * Lists rel the way opendir and readdir do (FolderRoot.openDir, then a DirStream), "." and
+     * ".." left out; 0 when listed to the end or stopped, else -errno.
+     */
+    static int list(FolderRoot root, String rel, Entry entry) {
+        int fd = root.openDir(rel);
+        if (fd < 0) return fd;
+        try (DirStream d = new DirStream(fd)) {
+            return d.read(0, (name, type, ino, next) -> name.equals(".") || name.equals("..") || entry.accept(name, type));
+        }
+    }
+
     static List<String> names(FolderRoot root, String rel) {
         List<String> out = new ArrayList<>();
-        int rc = root.list(rel, (name, type) -> out.add(name));
+        int rc = list(root, rel, (name, type) -> out.add(name));
         assertTrue(rc == 0, "list " + rel + " -> " + rc);
         out.sort(null);
         return out;
