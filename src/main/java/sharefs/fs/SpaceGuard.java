@@ -39,10 +39,6 @@ public final class SpaceGuard implements AutoCloseable {
         this.buf = ThreadLocal.withInitial(() -> Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), STATVFS_SIZE, true));
     }
 
-    public long reserve() {
-        return reserve;
-    }
-
     /** 0 when about n more bytes may be written, else -ENOSPC. */
     int allow(long n) {
         if (reserve <= 0) return 0;

@@ -26,10 +26,6 @@ final class SdNotify {
         send("STOPPING=1");
     }
 
-    static void status(String status) {
-        send("STATUS=" + status);
-    }
-
     static void send(String message) {
         String path = System.getenv("NOTIFY_SOCKET");
         if (path == null || path.isEmpty()) return;
