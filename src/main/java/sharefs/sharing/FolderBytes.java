@@ -1,12 +1,15 @@
 package sharefs.sharing;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import sharefs.store.Home;
 
 /** The bytes of folders under storage/: created, moved to and from trash, purged. */
@@ -43,12 +46,65 @@ final class FolderBytes {
         }
     }
 
+    /** Moves the bytes to the trash, leaving a mark until {@link #align} sees the move's outcome. */
     void toTrash(String folderId) {
+        mark(folderId);
         move(home.folderDir(folderId), home.trashedFolderDir(folderId));
     }
 
+    /** Moves the bytes back from the trash, leaving a mark likewise. */
     void fromTrash(String folderId) {
+        mark(folderId);
         move(home.trashedFolderDir(folderId), home.folderDir(folderId));
+    }
+
+    /**
+     * Puts a folder's bytes where its committed state says (active: storage/, trashed: the trash;
+     * anything else, or no row: left where they are) and drops its mark.
+     */
+    void align(String folderId, String state) {
+        if ("active".equals(state)) move(home.trashedFolderDir(folderId), home.folderDir(folderId));
+        else if ("trashed".equals(state)) move(home.folderDir(folderId), home.trashedFolderDir(folderId));
+        try {
+            Files.deleteIfExists(marks().resolve(Home.checkedFolderId(folderId)));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot drop the move mark of " + folderId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The folders whose bytes were moved by a transaction that may not have ended. */
+    List<String> marked() {
+        Path dir = marks();
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return List.of();
+        List<String> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                String id = p.getFileName().toString();
+                if (Home.isFolderId(id)) out.add(id);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + dir + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** Where the marks are: storage/.moving, beside the trash and as private as it. */
+    private Path marks() {
+        return home.storage().resolve(".moving");
+    }
+
+    private void mark(String folderId) {
+        Path dir = marks();
+        try {
+            if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            }
+            Path m = dir.resolve(Home.checkedFolderId(folderId));
+            if (!Files.exists(m, java.nio.file.LinkOption.NOFOLLOW_LINKS)) Files.createFile(m);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot mark the move of " + folderId + ": " + e.getMessage(), e);
+        }
     }
 
     private void move(Path from, Path to) {

@@ -108,6 +108,15 @@ public final class Folders {
 
     /** Leaves every view, ends shares, cancels pending invitations, moves the bytes to trash. */
     public void delete(String actorEmail, String name) {
+        String[] moving = new String[1];
+        try {
+            deleteRow(actorEmail, name, moving);
+        } finally {
+            if (moving[0] != null) moveEnded(moving[0]);
+        }
+    }
+
+    private void deleteRow(String actorEmail, String name, String[] moving) {
         db.write(c -> {
             User actor = Lookups.user(c, actorEmail);
             Folder folder = Lookups.managedFolder(c, actor, name, "delete");
@@ -122,7 +131,40 @@ public final class Folders {
                     canceled == 0 ? "moved to trash" : "moved to trash; canceled " + canceled + " pending invitation(s)");
             // Last, inside the transaction: writers are serialised, so no concurrent delete or restore
             // of this folder moves its bytes meanwhile, and a refused step has moved nothing.
+            moving[0] = id;
             bytes.toTrash(id);
+            return null;
+        });
+    }
+
+    /**
+     * After the transaction that moved a folder's bytes has ended, committed or not: the bytes go
+     * where the folder's committed state says, and the move's mark is dropped. Should this fail
+     * (the database gone), the mark stays for {@link #finishInterruptedMoves}.
+     */
+    private void moveEnded(String folderId) {
+        try {
+            alignBytes(folderId);
+        } catch (RuntimeException e) {
+            // The mark stays; the next process that opens the database finishes the move.
+        }
+    }
+
+    /**
+     * Finishes the moves of folder bytes a crash interrupted: a process killed after it moved a
+     * folder's bytes and before its transaction committed left the bytes where the database does
+     * not expect them (an active folder with its bytes in the trash). Each such move left a mark;
+     * the folder's committed state decides where its bytes belong. Called when Sharing is built.
+     */
+    void finishInterruptedMoves() {
+        for (String id : bytes.marked()) alignBytes(id);
+    }
+
+    /** Inside a write, so it waits for any transaction still moving this folder's bytes. */
+    private void alignBytes(String folderId) {
+        db.write(c -> {
+            String state = Jdbc.one(c, "SELECT state FROM folders WHERE id = ?", rs -> rs.getString(1), folderId).orElse(null);
+            bytes.align(folderId, state);
             return null;
         });
     }
@@ -142,6 +184,15 @@ public final class Folders {
     /** Brings a trashed folder back under its old name or {@code newName}; shares do not come back. */
     public FolderAccess restore(String actorEmail, String nameOrId, String newName) {
         if (newName != null) Names.folder(newName);
+        String[] moving = new String[1];
+        try {
+            return restoreRow(actorEmail, nameOrId, newName, moving);
+        } finally {
+            if (moving[0] != null) moveEnded(moving[0]);
+        }
+    }
+
+    private FolderAccess restoreRow(String actorEmail, String nameOrId, String newName, String[] moving) {
         return db.write(c -> {
             User actor = Lookups.user(c, actorEmail);
             Folder f = trashed(c, actor, nameOrId);
@@ -155,6 +206,7 @@ public final class Folders {
                 ViewEntries.add(c, actor, renamed);
             }
             AuditLog.record(c, actor, "folder.restore", renamed, null, "from trash");
+            moving[0] = f.id();
             bytes.fromTrash(f.id()); // last, inside the transaction (see delete)
             return new FolderAccess(f.id(), name, Lookups.ownerLabel(c, f), !f.isProjectFolder(),
                     f.isProjectFolder() ? f.projectPerm() : null, f.usage());

@@ -25,6 +25,7 @@ public final class Sharing {
         this.shares = new Shares(db);
         this.audit = new AuditLog(db);
         this.changes = new Changes(db);
+        folders.finishInterruptedMoves();
     }
 
     public Database db() { return db; }

@@ -56,6 +56,32 @@ class FoldersTest extends SharingTestBase {
         refused(INVALID, () -> UsageMode.parse("video"));
     }
 
+    /**
+     * A process killed after it moved a folder's bytes and before its transaction committed (a
+     * kill -9 of a CLI call, the faults test's loop): the next process to open the database puts
+     * the bytes where the committed state says, both ways.
+     */
+    @Test
+    void aMoveOfBytesThatACrashCutShortIsFinishedByTheNextOpen() throws Exception {
+        String doomed = folder(ANN, "doomed").folderId();
+        String back = folder(ANN, "back").folderId();
+        s.folders().delete(ANN, "back");
+        assertTrue(Files.isDirectory(home.trashedFolderDir(back)));
+        // As the killed calls left them: the bytes moved, the rows not.
+        FolderBytes bytes = new FolderBytes(home);
+        bytes.toTrash(doomed);
+        bytes.fromTrash(back);
+        assertFalse(Files.isDirectory(home.folderDir(doomed)), "the crash's state: an active folder without its bytes");
+
+        Sharing next = new Sharing(s.db(), home);
+        assertTrue(Files.isDirectory(home.folderDir(doomed)), "the active folder has its bytes again");
+        assertFalse(Files.exists(home.trashedFolderDir(doomed)));
+        assertTrue(Files.isDirectory(home.trashedFolderDir(back)), "the trashed folder's bytes are back in the trash");
+        assertFalse(Files.exists(home.folderDir(back)));
+        assertEquals(List.of(), bytes.marked(), "no mark is left");
+        assertEquals(List.of("doomed"), next.folders().view(ANN).stream().map(FolderAccess::name).toList());
+    }
+
     @Test
     void folderNamesAreValidated() throws Exception {
         for (String ok : new String[] {"a", "Z", "0", "a.b", "a_b", "a-b", "...", ".hidden", "x".repeat(64), "AZaz09._-"}) {
