@@ -124,7 +124,8 @@ public final class Folders {
             ViewEntries.removeFolder(c, id);
             Jdbc.update(c, "DELETE FROM shares WHERE folder_id = ?", id);
             Jdbc.update(c, "DELETE FROM project_overrides WHERE folder_id = ?", id);
-            int canceled = Jdbc.update(c, "UPDATE invitations SET state = 'canceled', decided_at = ? WHERE folder_id = ? AND state = 'pending'",
+            int canceled = Jdbc.update(c, "UPDATE invitations SET state = 'canceled', decided_at = ?, pending_key = NULL"
+                    + " WHERE folder_id = ? AND state = 'pending'",
                     Jdbc.now(), id);
             Jdbc.update(c, "UPDATE folders SET state = 'trashed', deleted_at = ? WHERE id = ?", Jdbc.now(), id);
             AuditLog.record(c, actor, "folder.delete", folder, null,

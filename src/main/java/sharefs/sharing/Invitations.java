@@ -67,8 +67,9 @@ public final class Invitations {
         }
         long id;
         try {
-            id = Jdbc.insert(c, "INSERT INTO invitations (folder_id, inviter_id, invitee_id, perm, state, created_at)"
-                    + " VALUES (?, ?, ?, ?, 'pending', ?)", folder.id(), actor.id(), invitee.id(), perm.label(), Jdbc.now());
+            id = Jdbc.insert(c, "INSERT INTO invitations (folder_id, inviter_id, invitee_id, perm, state, created_at, pending_key)"
+                    + " VALUES (?, ?, ?, ?, 'pending', ?, ?)", folder.id(), actor.id(), invitee.id(), perm.label(), Jdbc.now(),
+                    pendingKey(folder.id(), invitee.id()));
         } catch (SQLException e) {
             if (Jdbc.isDuplicateKey(e)) throw SharingException.conflict("an invitation is already pending");
             throw e;
@@ -155,9 +156,14 @@ public final class Invitations {
 
     /** The WHERE state = 'pending' makes two racing moves of one invitation produce one winner. */
     private static void move(Connection c, long id, String state) throws SQLException {
-        int n = Jdbc.update(c, "UPDATE invitations SET state = ?, decided_at = ? WHERE id = ? AND state = 'pending'",
+        int n = Jdbc.update(c, "UPDATE invitations SET state = ?, decided_at = ?, pending_key = NULL WHERE id = ? AND state = 'pending'",
                 state, Jdbc.now(), id);
         if (n != 1) throw SharingException.conflict("invitation " + id + " is no longer pending");
+    }
+
+    /** The key the schema's unique constraint holds one pending invitation per folder and invitee to. */
+    private static String pendingKey(String folderId, long inviteeId) {
+        return folderId + ":" + inviteeId;
     }
 
     private static Invitation byId(Connection c, long id) throws SQLException {

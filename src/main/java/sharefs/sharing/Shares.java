@@ -45,8 +45,12 @@ public final class Shares {
                 if (!Projects.isMember(c, folder.ownerProjectId(), target.id())) {
                     throw SharingException.notFound(target.email() + " is not a member of the folder's project");
                 }
-                Jdbc.update(c, "MERGE INTO project_overrides (folder_id, user_id, perm) KEY (folder_id, user_id) VALUES (?, ?, ?)",
-                        folder.id(), target.id(), perm.label());
+                // Update, else insert: portable SQL, and safe because writers are serialised.
+                if (Jdbc.update(c, "UPDATE project_overrides SET perm = ? WHERE folder_id = ? AND user_id = ?",
+                        perm.label(), folder.id(), target.id()) == 0) {
+                    Jdbc.update(c, "INSERT INTO project_overrides (folder_id, user_id, perm) VALUES (?, ?, ?)",
+                            folder.id(), target.id(), perm.label());
+                }
             } else {
                 if (target.id() == actor.id()) throw SharingException.conflict("the owner's access is not a permission level");
                 int n = Jdbc.update(c, "UPDATE shares SET perm = ? WHERE folder_id = ? AND user_id = ?",

@@ -25,8 +25,12 @@ final class ViewEntries {
             throw clashError(user, folder.name());
         }
         try {
-            Jdbc.update(c, "MERGE INTO view_entries (user_id, folder_id, name) KEY (user_id, folder_id) VALUES (?, ?, ?)",
-                    user.id(), folder.id(), folder.name());
+            // Update, else insert: portable SQL, and safe because writers are serialised.
+            if (Jdbc.update(c, "UPDATE view_entries SET name = ? WHERE user_id = ? AND folder_id = ?",
+                    folder.name(), user.id(), folder.id()) == 0) {
+                Jdbc.update(c, "INSERT INTO view_entries (user_id, folder_id, name) VALUES (?, ?, ?)",
+                        user.id(), folder.id(), folder.name());
+            }
             Changes.touchUser(c, user.id());
         } catch (SQLException e) {
             if (Jdbc.isDuplicateKey(e)) throw clashError(user, folder.name());

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,12 +42,13 @@ public final class Jdbc {
 
     /** Inserts and returns the generated id. */
     public static long insert(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql, new String[] {"ID"})) {
+        try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             bind(ps, args);
             ps.executeUpdate();
+            // By name: PostgreSQL returns every column of the row, H2 only the generated ones.
             try (ResultSet rs = ps.getGeneratedKeys()) {
                 rs.next();
-                return rs.getLong(1);
+                return rs.getLong("id");
             }
         }
     }
@@ -65,8 +67,8 @@ public final class Jdbc {
         for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
     }
 
-    /** H2's code for a unique or primary key violation. */
+    /** A unique or primary key violation: SQLSTATE 23505 in H2 and PostgreSQL alike. */
     public static boolean isDuplicateKey(SQLException e) {
-        return e.getErrorCode() == 23505;
+        return "23505".equals(e.getSQLState());
     }
 }

@@ -100,4 +100,46 @@ class DatabaseTest {
             assertTrue(db.changeCounter() >= 1, "it opens again with the kept passwords");
         }
     }
+    /**
+     * A database made before the schema was portable (migrations 1 and 2 as they shipped, kept
+     * under test resources, with H2's generated pending_key) is converted on its next open: the
+     * pending invitation it holds still blocks a second one, a decided one frees the key, and
+     * the history validates against today's migrations.
+     */
+    @Test
+    void aDatabaseMadeBeforeThePortableSchemaIsConvertedOnOpen(@TempDir Path dir) throws SQLException {
+        Home home = new Home(dir.resolve("home"), null);
+        home.prepare();
+        String url = home.jdbcUrl();
+        try (java.sql.Connection c = DriverManager.getConnection(url, "sa", "")) {
+            org.flywaydb.core.Flyway.configure()
+                    .dataSource(url, "sa", "")
+                    .locations("classpath:legacy-schema")
+                    .load()
+                    .migrate();
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("INSERT INTO users (email, created_at) VALUES ('a@x.io', NOW()), ('b@x.io', NOW())");
+                st.execute("INSERT INTO folders (id, name, owner_user_id, usage_mode, state, created_at)"
+                        + " VALUES ('00000000-0000-4000-8000-000000000001', 'f', 1, 'general', 'active', NOW())");
+                st.execute("INSERT INTO invitations (folder_id, inviter_id, invitee_id, perm, state, created_at)"
+                        + " VALUES ('00000000-0000-4000-8000-000000000001', 1, 2, 'view', 'pending', NOW())");
+            }
+        }
+        try (Database db = Database.open(home)) {
+            String key = db.read(c -> Jdbc.one(c, "SELECT pending_key FROM invitations", rs -> rs.getString(1)).orElseThrow());
+            assertEquals("00000000-0000-4000-8000-000000000001:2", key, "the pending key survives the conversion");
+            StoreException twice = assertThrows(StoreException.class, () -> db.write(c -> Jdbc.update(c,
+                    "INSERT INTO invitations (folder_id, inviter_id, invitee_id, perm, state, created_at, pending_key)"
+                            + " VALUES ('00000000-0000-4000-8000-000000000001', 1, 2, 'edit', 'pending', ?, ?)",
+                    Jdbc.now(), key)));
+            assertTrue(Jdbc.isDuplicateKey((SQLException) twice.getCause()), "a second pending invitation: " + twice);
+            StoreException keyKept = assertThrows(StoreException.class, () -> db.write(c -> Jdbc.update(c,
+                    "UPDATE invitations SET state = 'accepted'")));
+            assertEquals("23513", ((SQLException) keyKept.getCause()).getSQLState(),
+                    "a decided invitation must drop its pending key: " + keyKept);
+        }
+        try (Database db = Database.open(home)) {
+            assertTrue(db.changeCounter() >= 0, "reopens without converting again");
+        }
+    }
 }
