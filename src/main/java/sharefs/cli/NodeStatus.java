@@ -23,6 +23,10 @@ final class NodeStatus extends Leaf {
         m.put("database", info.db() == null ? "embedded" : info.db());
         m.put("databaseReachable", info.databaseReachable());
         m.put("viewVersion", info.viewVersion());
+        // Where the database announces changes (PostgreSQL): whether they are heard now.
+        if (info.announced()) m.put("announcements", info.announcementsDown() == null ? "listening" : "lost: " + info.announcementsDown());
+        m.put("announcedChanges", info.announcedChanges());
+        m.put("changeLogReads", info.changeLogReads());
         m.put("runDir", info.runDir().toString());
         m.put("descriptorLimit", info.descriptorLimit());
         List<Object> rows = new ArrayList<>();
@@ -32,6 +36,9 @@ final class NodeStatus extends Leaf {
         text.append("node agent pid ").append(info.pid()).append(", resident ").append(info.residentBytes() >> 20)
                 .append(" MiB, home ").append(info.home()).append(", database ")
                 .append(info.databaseReachable() ? "reachable" : "UNREACHABLE (mounts serve their last snapshot)")
+                .append(!info.announced() ? ""
+                        : info.announcementsDown() == null ? ", listening for changes"
+                        : ", NOT HEARING CHANGES (reconnecting; the poll keeps mounts current): " + info.announcementsDown())
                 .append(", ").append(mounts.size()).append(" mount(s)\n");
         text.append(Table.of("MOUNTPOINT", "USER", "UID", "ENGINE", "FOLDERS", "OPEN", "VERSION")
                 .rows(mounts, i -> new Object[] {i.mountPoint(), i.user(), i.uid(), i.engine(), String.join(",", i.folders()),

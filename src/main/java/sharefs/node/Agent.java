@@ -45,7 +45,8 @@ public final class Agent implements AutoCloseable {
 
     /** What `node status` reports about the agent itself. */
     public record Info(long pid, long residentBytes, Path home, String db, Path runDir, boolean databaseReachable,
-                       long viewVersion, long descriptorLimit) {
+                       long viewVersion, long descriptorLimit, boolean announced, String announcementsDown,
+                       long announcedChanges, long changeLogReads) {
     }
 
     private final Home home;
@@ -207,7 +208,9 @@ public final class Agent implements AutoCloseable {
 
     public Info info() {
         return new Info(pid(), residentBytes(), home.dir(), dbUrlAsGiven, run.dir(),
-                mounts.databaseReachable(), mounts.viewVersion(), descriptorLimit);
+                mounts.databaseReachable(), mounts.viewVersion(), descriptorLimit,
+                mounts.sharing().db().dialect() == sharefs.store.Dialect.POSTGRESQL, mounts.announcementsDown(),
+                mounts.announcedChanges(), mounts.changeLogReads());
     }
 
     /** VmRSS of this process. */

@@ -1,8 +1,11 @@
 package sharefs.node;
 
 import java.time.Duration;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -10,16 +13,22 @@ import org.slf4j.LoggerFactory;
 import sharefs.sharing.Changes;
 import sharefs.sharing.Changes.Since;
 import sharefs.sharing.Sharing;
+import sharefs.store.Change;
+import sharefs.store.ChangeFeed;
 
 /**
- * Brings every live mount of the agent up to date with the database. A committed write pokes it
- * at once (the agent is the only writer of an embedded database); a slow poll of the change
- * counter is the safety net for writers it cannot hear (another machine's agent on a shared
- * database). Each change costs one read of the change log, and only the mounts of the users it
- * touched reload. While the database cannot be read every mount keeps its last snapshot (never
- * wider), and the watcher retries with backoff.
+ * Brings every live mount of the agent up to date with the database.
+ *
+ * <p>Every committed write is announced with the users it touched: by this process's own commit
+ * (any database), and by the database to every agent (PostgreSQL's NOTIFY). An announcement that
+ * follows the last one seen reloads the mounts of those users and costs no query at all. Anything
+ * else (a gap, an announcement too big to carry its users, the slow poll of the change counter
+ * finding it moved) reads the change log once. After the database's announcements were lost (the
+ * listener's connection broke) every mount re-reads its view, since what was missed is unknown.
+ * While the database cannot be read every mount keeps its last snapshot (never wider), and the
+ * watcher retries with backoff.
  */
-final class ChangeWatcher implements AutoCloseable {
+final class ChangeWatcher implements AutoCloseable, ChangeFeed {
     private static final Logger log = LoggerFactory.getLogger(ChangeWatcher.class);
     private static final Duration PRUNE_EVERY = Duration.ofMinutes(10);
     private static final Duration KEEP = Duration.ofHours(1);
@@ -36,13 +45,21 @@ final class ChangeWatcher implements AutoCloseable {
     private final Changes changes;
     private final Target target;
     private final long pollMillis;
+    private final Queue<Change> announced = new ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition poked = lock.newCondition();
     private final Thread thread;
+    private final AtomicLong fastReloads = new AtomicLong();
+    private final AtomicLong logReads = new AtomicLong();
     private boolean pending;
     private volatile boolean closed;
     private volatile boolean failing;
     private volatile long seen;
+    /** The database's announcements were lost and are flowing again: re-read every view. */
+    private volatile boolean resync;
+    /** Why announcements are not flowing, or null while they are (or where there are none). */
+    private volatile String listenerDown;
+    private volatile boolean listenerEverUp;
     private long lastPrune = System.nanoTime();
 
     ChangeWatcher(Sharing sharing, Target target, long pollMillis) {
@@ -69,6 +86,28 @@ final class ChangeWatcher implements AutoCloseable {
         }
     }
 
+    /** This process committed a write, or the database announced one; null: unknown, look. */
+    @Override
+    public void changed(Change change) {
+        if (change != null) announced.add(change);
+        poke();
+    }
+
+    @Override
+    public void lost(String why) {
+        listenerDown = why;
+    }
+
+    @Override
+    public void resumed() {
+        listenerDown = null;
+        // The first connection only has to catch up from the counter read at start; a reconnect
+        // missed an unknown set of announcements.
+        if (listenerEverUp) resync = true;
+        listenerEverUp = true;
+        poke();
+    }
+
     /** The change counter this agent's mounts are current with. */
     long seen() {
         return seen;
@@ -79,13 +118,27 @@ final class ChangeWatcher implements AutoCloseable {
         return failing;
     }
 
+    /** Why the database's announcements are not heard right now, or null. */
+    String listenerDown() {
+        return listenerDown;
+    }
+
+    /** Changes applied straight from their announcement, and reads of the change log (a measure of queries per change). */
+    long fastReloads() {
+        return fastReloads.get();
+    }
+
+    long logReads() {
+        return logReads.get();
+    }
+
     private void run() {
         long backoff = 0;
         while (!closed) {
-            awaitPoke(backoff > 0 ? backoff : pollMillis);
+            boolean pokedNow = awaitPoke(backoff > 0 ? backoff : pollMillis);
             if (closed) return;
             try {
-                check();
+                step(!pokedNow);
                 backoff = 0;
             } catch (RuntimeException e) {
                 if (!failing) {
@@ -98,25 +151,51 @@ final class ChangeWatcher implements AutoCloseable {
         }
     }
 
-    private void awaitPoke(long millis) {
+    /** Waits for a poke or the timeout; true if poked. */
+    private boolean awaitPoke(long millis) {
         lock.lock();
         try {
             long nanos = TimeUnit.MILLISECONDS.toNanos(millis);
             while (!pending && !closed && nanos > 0) nanos = poked.awaitNanos(nanos);
+            boolean was = pending;
             pending = false;
+            return was;
         } catch (InterruptedException e) {
             closed = true;
+            return false;
         } finally {
             lock.unlock();
         }
     }
 
+    /** Applies what was announced; reads the change log when that is not enough or the poll is due. */
+    void step(boolean pollDue) {
+        boolean look = pollDue || failing || resync;
+        Change ch;
+        while ((ch = announced.poll()) != null) {
+            if (ch.version() <= seen) continue;
+            if (!look && ch.users() != null && ch.version() == seen + 1) {
+                if (!ch.users().isEmpty() && !target.reloadUsers(ch.users())) {
+                    throw new IllegalStateException("a view could not be reloaded");
+                }
+                seen = ch.version();
+                fastReloads.incrementAndGet();
+            } else {
+                look = true;
+            }
+        }
+        if (look) check();
+    }
+
     /** One look: what changed since the last one, and the reloads it calls for. */
     void check() {
         Since s = changes.since(seen);
+        logReads.incrementAndGet();
         boolean recovered = failing;
+        boolean everything = recovered || resync;
+        resync = false;
         boolean ok;
-        if (recovered) {
+        if (everything) {
             // Announcements may have been missed while the database was away: trust no log, reload all.
             ok = target.reloadAll();
         } else if (s.counter() == seen) {
@@ -126,8 +205,11 @@ final class ChangeWatcher implements AutoCloseable {
         } else {
             ok = s.users().isEmpty() || target.reloadUsers(s.users());
         }
-        if (!ok) throw new IllegalStateException("a view could not be reloaded");
-        seen = s.counter();
+        if (!ok) {
+            if (everything) resync = true;
+            throw new IllegalStateException("a view could not be reloaded");
+        }
+        if (s.counter() > seen) seen = s.counter();
         if (recovered) {
             failing = false;
             log.info("database reachable again; every mount is current (version {})", s.counter());

@@ -41,6 +41,8 @@ public final class MountService implements AutoCloseable {
 
     private final Sharing sharing;
     private final ChangeWatcher watcher;
+    /** The database's announcements of other processes' writes; null where it makes none. */
+    private final AutoCloseable listener;
     /** Descriptors every mount is sure of, whatever the others hold; beyond them it may burst to its caps. */
     static final int GUARANTEED_DESCRIPTORS = 64;
     /** Descriptors the agent keeps for itself (database, socket, logs, /dev/fuse, folder roots). */
@@ -78,8 +80,9 @@ public final class MountService implements AutoCloseable {
                 return reload(m -> true);
             }
         }, pollMillis);
-        sharing.db().onCommit(watcher::poke);
+        sharing.db().onCommit(watcher::changed);
         watcher.start();
+        this.listener = sharing.db().listen(watcher);
     }
 
     public Sharing sharing() {
@@ -229,6 +232,20 @@ public final class MountService implements AutoCloseable {
         return watcher.seen();
     }
 
+    /** Why the database's change announcements are not heard now (mounts then rely on the poll), or null. */
+    public String announcementsDown() {
+        return watcher.listenerDown();
+    }
+
+    /** Changes applied straight from their announcement / reads of the change log, since start. */
+    public long announcedChanges() {
+        return watcher.fastReloads();
+    }
+
+    public long changeLogReads() {
+        return watcher.logReads();
+    }
+
     private boolean reload(java.util.function.Predicate<ViewMount> which) {
         boolean ok = true;
         for (ViewMount m : mounts.values()) {
@@ -240,6 +257,13 @@ public final class MountService implements AutoCloseable {
     /** Unmounts everything (lazily where files are still open) and stops watching. */
     @Override
     public void close() {
+        if (listener != null) {
+            try {
+                listener.close();
+            } catch (Exception e) {
+                log.warn("closing the change listener failed: {}", e.toString());
+            }
+        }
         watcher.close();
         for (ViewMount m : new ArrayList<>(mounts.values())) {
             try {

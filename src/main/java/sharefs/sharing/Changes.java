@@ -39,10 +39,16 @@ public final class Changes {
                 + " FROM change_counter cc, view_entries v WHERE cc.id = 1 AND v.folder_id = ?", Jdbc.now(), folderId);
     }
 
-    /** The counter now, and whose views changed after {@code version}. */
+    /** Inside a write, as it commits: the users it touched, which its announcement carries. */
+    static Set<Long> touched(Connection c, long version) throws SQLException {
+        return Set.copyOf(Jdbc.list(c, "SELECT DISTINCT user_id FROM change_log WHERE version = ?", rs -> rs.getLong(1), version));
+    }
+
+    /** The counter now, and whose views changed after {@code version}; one query when nothing did. */
     public Since since(long version) {
         return db.read(c -> {
             long counter = Jdbc.one(c, "SELECT val FROM change_counter WHERE id = 1", rs -> rs.getLong(1)).orElseThrow();
+            if (counter == version) return new Since(counter, false, Set.of());
             long pruned = Jdbc.one(c, "SELECT version FROM change_log_pruned WHERE id = 1", rs -> rs.getLong(1)).orElse(0L);
             if (version < pruned) return new Since(counter, true, Set.of());
             List<Long> users = Jdbc.list(c, "SELECT DISTINCT user_id FROM change_log WHERE version > ? AND version <= ?",

@@ -25,6 +25,7 @@ public final class Sharing {
         this.shares = new Shares(db);
         this.audit = new AuditLog(db);
         this.changes = new Changes(db);
+        db.announceWith(Changes::touched);
         folders.finishInterruptedMoves();
     }
 

@@ -12,8 +12,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.slf4j.Logger;
@@ -27,23 +30,39 @@ import org.slf4j.LoggerFactory;
  * call when none runs) with no server port. Its administrator password and the application
  * user's live in db/credentials (0600); the pool connects as the application user, who may read
  * and change rows but cannot create aliases, run scripts or read and write files.
+ *
+ * <p>A --db server (PostgreSQL, shared by the agents of many machines) is the operator's: its user
+ * and password are theirs, and every committed write is announced on it with NOTIFY, so that
+ * every machine's agent hears it at once ({@link #listen}).
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
-    // H2: concurrent update (90131), deadlock (40001), lock timeout (50200), duplicate key on a
-    // row another transaction is still writing shows as 90131 as well.
-    private static final Set<Integer> RETRYABLE = Set.of(90131, 40001, 50200);
     private static final int MAX_ATTEMPTS = 20;
+    /** The NOTIFY channel every committed write is announced on. */
+    static final String CHANNEL = "sharefs_changes";
     /** H2's "database may be already in use" (another process holds the file). */
     public static final int IN_USE = 90020;
     /** The newest migration under db/migration; DatabaseTest keeps the two in step. */
-    static final String SCHEMA_VERSION = "2";
+    static final String SCHEMA_VERSION = "3";
 
-    private final JdbcConnectionPool pool;
-    private final List<Runnable> commitListeners = new CopyOnWriteArrayList<>();
+    private final DataSource pool;
+    private final AutoCloseable closer;
+    private final Dialect dialect;
+    private final String url;
+    private final String password;
+    private final List<Consumer<Change>> commitListeners = new CopyOnWriteArrayList<>();
+    private volatile Announcer announcer;
 
-    private Database(JdbcConnectionPool pool) {
+    private Database(JdbcConnectionPool pool, String url) {
+        this(pool, pool::dispose, Dialect.H2, url, null);
+    }
+
+    private Database(DataSource pool, AutoCloseable closer, Dialect dialect, String url, String password) {
         this.pool = pool;
+        this.closer = closer;
+        this.dialect = dialect;
+        this.url = url;
+        this.password = password;
     }
 
     /** The home's database: the embedded H2 file, or the --db server it names. */
@@ -53,10 +72,50 @@ public final class Database implements AutoCloseable {
 
     /** A database server (--db): its user and password are the operator's; migrations run as that user. */
     private static Database openServer(String url, String password) {
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, userOf(url), password == null ? "" : password);
-        pool.setMaxConnections(32);
-        if (!isCurrent(pool)) migrate(pool, url);
-        return new Database(pool);
+        Dialect dialect = Dialect.of(url);
+        if (url.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+            throw new StoreException("refusing a --db URL that holds a password (it would show in every process listing):"
+                    + " put it in --db-password-file FILE or $SHAREFS_DB_PASSWORD", null);
+        }
+        HikariDataSource pool = serverPool(url, password, dialect);
+        if (!isCurrent(pool)) migrate(pool, pool::close, url);
+        return new Database(pool, pool::close, dialect, url, password);
+    }
+
+    /**
+     * A pool that fails fast: a call waits at most five seconds for a connection, so a database
+     * that went away fails the call with its reason rather than hanging it.
+     */
+    private static HikariDataSource serverPool(String url, String password, Dialect dialect) {
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(url);
+        if (dialect == Dialect.H2) cfg.setUsername(userOf(url));
+        if (password != null) cfg.setPassword(password);
+        cfg.setMaximumPoolSize(16);
+        cfg.setMinimumIdle(1);
+        cfg.setConnectionTimeout(5_000);
+        cfg.setValidationTimeout(2_000);
+        cfg.setPoolName("sharefs");
+        if (dialect == Dialect.POSTGRESQL) {
+            cfg.addDataSourceProperty("tcpKeepAlive", "true");
+            cfg.addDataSourceProperty("connectTimeout", "5");
+            cfg.addDataSourceProperty("ApplicationName", "sharefs");
+        }
+        try {
+            return new HikariDataSource(cfg);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot open the database " + printableUrl(url) + ": " + rootCause(e).getMessage(), e);
+        }
+    }
+
+    /** A URL fit for a message: the part before its options, which may carry a password. */
+    static String printableUrl(String url) {
+        int cut = url.length();
+        for (char ch : new char[] {'?', ';'}) {
+            int i = url.indexOf(ch);
+            if (i >= 0 && i < cut) cut = i;
+        }
+        return url.substring(0, cut);
     }
 
     private static Database openEmbedded(Home home) {
@@ -67,11 +126,11 @@ public final class Database implements AutoCloseable {
         // The common case, every CLI call: the application user exists and the schema is current.
         if (cred.settled() && isCurrent(app)) {
             tighten(dbDir);
-            return new Database(app);
+            return new Database(app, url);
         }
         JdbcConnectionPool admin = adminPool(url, cred, dbDir);
         try {
-            if (!isCurrent(admin)) migrate(admin, url);
+            if (!isCurrent(admin)) migrate(admin, admin::dispose, url);
             keepAppUser(admin, cred);
             Credentials.commit(dbDir);
             // Connect the application pool before the administrator lets go, so the file stays open.
@@ -88,7 +147,7 @@ public final class Database implements AutoCloseable {
             admin.dispose();
         }
         tighten(dbDir);
-        return new Database(app);
+        return new Database(app, url);
     }
 
     private static JdbcConnectionPool appPool(String url, Credentials cred) {
@@ -145,19 +204,20 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static void migrate(JdbcConnectionPool pool, String url) {
+    private static void migrate(DataSource pool, Runnable dispose, String url) {
         try {
-            Flyway.configure()
+            Flyway flyway = Flyway.configure()
                     .dataSource(pool)
                     .locations("classpath:db/migration")
                     .loggers("slf4j")
-                    .load()
-                    .migrate();
+                    .load();
+            if (LegacySchema.upgrade(pool)) flyway.repair();
+            flyway.migrate();
         } catch (RuntimeException e) {
-            pool.dispose();
+            dispose.run();
             Throwable root = rootCause(e);
             if (root instanceof SQLException se && se.getErrorCode() == IN_USE) throw inUse(url, se);
-            throw new StoreException("cannot open the database " + url + ": " + root.getMessage(), e);
+            throw new StoreException("cannot open the database " + printableUrl(url) + ": " + root.getMessage(), e);
         }
     }
 
@@ -191,7 +251,7 @@ public final class Database implements AutoCloseable {
      * Whether the schema is already at the newest version. Every CLI call opens the database;
      * asking one question here spares them starting Flyway (most of a short command's time).
      */
-    private static boolean isCurrent(JdbcConnectionPool pool) {
+    private static boolean isCurrent(DataSource pool) {
         try (Connection c = pool.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT \"version\" FROM \"flyway_schema_history\""
                      + " WHERE \"success\" ORDER BY \"installed_rank\" DESC LIMIT 1");
@@ -199,31 +259,87 @@ public final class Database implements AutoCloseable {
             return rs.next() && SCHEMA_VERSION.equals(rs.getString(1));
         } catch (SQLException e) {
             if (e.getErrorCode() == IN_USE) throw inUse("(embedded)", e);
-            return false; // no history table, or no application user yet: the administrator path sets them up
+            // No history table, or no application user yet: the administrator path sets them up.
+            // A server that cannot be reached says so here, in its own words.
+            if (Dialect.connectionLost(e)) throw new StoreException("cannot reach the database: " + e.getMessage(), e);
+            return false;
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot reach the database: " + rootCause(e).getMessage(), e);
         }
     }
 
-    /** Runs after every committed write, on the writer's thread; must be quick (the node agent's poke). */
-    public void onCommit(Runnable listener) {
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** Says, inside every write, whose views it touched; what announcements carry. */
+    public void announceWith(Announcer announcer) {
+        this.announcer = announcer;
+    }
+
+    /**
+     * Runs after every write this process committed, on the writer's thread; must be quick (the
+     * node agent's poke). Writes of other processes reach only {@link #listen}.
+     */
+    public void onCommit(Consumer<Change> listener) {
         commitListeners.add(listener);
+    }
+
+    /**
+     * Hears the writes every process commits, where the database announces them (PostgreSQL's
+     * NOTIFY); null where it does not (embedded H2, whose only writer is this process).
+     */
+    public AutoCloseable listen(ChangeFeed feed) {
+        if (dialect != Dialect.POSTGRESQL) return null;
+        PgChangeListener l = new PgChangeListener(url, password, feed);
+        l.start();
+        return l;
     }
 
     /** Runs work in one transaction; the change counter is bumped first, which serialises writers. */
     public <T> T write(TxWork<T> work) {
+        Change[] announced = new Change[1];
         T result = transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE change_counter SET val = val + 1 WHERE id = 1")) {
                 ps.executeUpdate();
             }
-            return work.run(c);
+            T r = work.run(c);
+            announced[0] = announce(c);
+            return r;
         });
-        for (Runnable l : commitListeners) {
+        Change change = announced[0];
+        for (Consumer<Change> l : commitListeners) {
             try {
-                l.run();
+                l.accept(change);
             } catch (RuntimeException e) {
                 log.warn("commit listener failed: {}", e.toString());
             }
         }
         return result;
+    }
+
+    /**
+     * What this write changed, and on PostgreSQL a NOTIFY of it, sent when (and only if) the
+     * transaction commits, in commit order, to every agent listening.
+     */
+    private Change announce(Connection c) throws SQLException {
+        Announcer a = announcer;
+        if (a == null && dialect != Dialect.POSTGRESQL) return null;
+        long version;
+        try (PreparedStatement ps = c.prepareStatement("SELECT val FROM change_counter WHERE id = 1");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            version = rs.getLong(1);
+        }
+        Change change = new Change(version, a == null ? null : a.touched(c, version));
+        if (dialect == Dialect.POSTGRESQL) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+                ps.setString(1, CHANNEL);
+                ps.setString(2, change.payload());
+                ps.execute();
+            }
+        }
+        return change;
     }
 
     /** A transaction that keeps the database tidy and changes nothing a view depends on (no counter bump, no listeners). */
@@ -247,14 +363,14 @@ public final class Database implements AutoCloseable {
                     return result;
                 } catch (SQLException e) {
                     rollbackQuietly(c);
-                    if (!RETRYABLE.contains(e.getErrorCode())) throw e;
+                    if (!dialect.retryable(e)) throw e;
                     last = e;
                 } catch (RuntimeException | Error e) {
                     rollbackQuietly(c);
                     throw e;
                 }
             } catch (SQLException e) {
-                if (!RETRYABLE.contains(e.getErrorCode())) {
+                if (!dialect.retryable(e)) {
                     throw new StoreException("database error: " + e.getMessage(), e);
                 }
                 last = e;
@@ -298,6 +414,10 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.dispose();
+        try {
+            closer.close();
+        } catch (Exception e) {
+            log.warn("closing the database pool failed: {}", e.toString());
+        }
     }
 }

@@ -26,6 +26,7 @@ import sharefs.sharing.Sharing;
 import sharefs.sharing.UsageMode;
 import sharefs.store.Database;
 import sharefs.store.Home;
+import sharefs.testing.TestDb;
 
 /** Runs the CLI in-process against a fresh --home, and asserts exit codes and stderr. */
 abstract class CliTestBase {
@@ -41,10 +42,13 @@ abstract class CliTestBase {
      * Keeping it open also spares every CLI run the cost of reopening the H2 file.
      */
     Sharing svc;
+    /** Its database: the embedded default, or a fresh one on the PostgreSQL run's server. */
+    TestDb.Installation installation;
 
     @BeforeEach
     void openInstallation() throws IOException {
-        Home h = new Home(home, null);
+        installation = TestDb.fresh(home);
+        Home h = installation.home();
         h.prepare();
         svc = new Sharing(Database.open(h), h);
     }
@@ -100,12 +104,7 @@ abstract class CliTestBase {
 
     /** sharefs --home HOME --run-dir RUN ARGS...: a one-shot call (no node agent runs at RUN). */
     Result sh(String... args) {
-        String[] full = new String[args.length + 4];
-        full[0] = "--home";
-        full[1] = home.toString();
-        full[2] = "--run-dir";
-        full[3] = home.resolve("run").toString();
-        System.arraycopy(args, 0, full, 4, args.length);
+        String[] full = installation.withGlobals(prepend(args, "--home", home.toString(), "--run-dir", home.resolve("run").toString()));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code;
@@ -113,6 +112,13 @@ abstract class CliTestBase {
             code = Main.run(full, o, e);
         }
         return new Result(code, out.toString(), err.toString());
+    }
+
+    static String[] prepend(String[] args, String... first) {
+        String[] full = new String[first.length + args.length];
+        System.arraycopy(first, 0, full, 0, first.length);
+        System.arraycopy(args, 0, full, first.length, args.length);
+        return full;
     }
 
     static String[] as(String user, String... args) {

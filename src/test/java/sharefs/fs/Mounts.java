@@ -21,6 +21,7 @@ import sharefs.sharing.Sharing;
 import sharefs.sharing.UsageMode;
 import sharefs.store.Database;
 import sharefs.store.Home;
+import sharefs.testing.TestDb;
 
 /**
  * One throwaway installation (H2 file + storage) and the live mounts made over it. close()
@@ -43,7 +44,7 @@ final class Mounts implements AutoCloseable {
         // Other uids (1000 in the uid tests) must be able to reach the mountpoints; JUnit makes 0700 dirs.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         this.dir = dir;
-        this.home = new Home(dir.resolve("home"), null);
+        this.home = TestDb.home(dir.resolve("home"));
         home.prepare();
         this.sharing = new Sharing(Database.open(home), home);
         this.service = new MountService(sharing, 1000);

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import sharefs.store.Database;
 import sharefs.store.Home;
+import sharefs.testing.TestDb;
 
 /** One fresh installation (H2 file + storage/) per test, and helpers that keep tests short. */
 abstract class SharingTestBase {
@@ -37,7 +38,7 @@ abstract class SharingTestBase {
 
     @BeforeEach
     void openInstallation() throws IOException {
-        home = new Home(dir, null);
+        home = TestDb.home(dir);
         home.prepare(); // as the CLI does before opening; layout is not state a refusal could change
         s = new Sharing(Database.open(home), home);
     }
