@@ -102,6 +102,9 @@ expect_that "edit: git init fails: config.lock cannot be renamed over config" \
   "error: could not write config file /home/work/ed/new/.git/config: Permission denied
 fatal: could not set 'core.filemode' to 'true'" 'cd ~/ed && git init -q new'
 expect_out "edit: ... and leaves .git/config.lock, which B cannot remove" "config.lock" session 'ls ~/ed/new/.git'
+expect_that "edit: git clone fails the same way" "exit 128, could not write config file" exits_with 128 \
+  "error: could not write config file /home/work/ed/clone/.git/config: Permission denied
+fatal: could not set 'core.filemode' to 'true'" 'cd ~/ed && git clone -q repo2 clone'
 expect_ok "edit: git log in the owner's repository reads" session 'cd ~/ed/repo && git log --oneline'
 expect_ok "edit: B edits a tracked file (a write, allowed)" session 'echo two >>~/ed/repo/f'
 expect_that "edit: git add fails: index.lock cannot be renamed over the index" \
@@ -153,6 +156,10 @@ TRUNC="sqlite3 -cmd 'PRAGMA journal_mode=TRUNCATE'"
 expect_that "edit: with journal_mode=TRUNCATE on each connection: create, insert and read work" \
   "prints truncate, truncate, 7" prints_exactly $'truncate\ntruncate\n7' \
   "cd ~/ed && $TRUNC t.db 'CREATE TABLE t(x); INSERT INTO t VALUES(7)' && $TRUNC t.db 'SELECT x FROM t'"
+MEM="sqlite3 -cmd 'PRAGMA journal_mode=MEMORY'"
+expect_that "edit: with journal_mode=MEMORY on each connection: create, insert and read work" \
+  "prints memory, memory, 8" prints_exactly $'memory\nmemory\n8' \
+  "cd ~/ed && $MEM m.db 'CREATE TABLE t(x); INSERT INTO t VALUES(8)' && $MEM m.db 'SELECT x FROM t'"
 expect_that "edit: a database that is already in WAL mode takes an insert" "prints 1, 2" \
   prints_exactly $'1\n2' "cd ~/ed && sqlite3 wal.db 'INSERT INTO t VALUES(2)' && sqlite3 wal.db 'SELECT x FROM t'"
 
