@@ -99,12 +99,21 @@ nt_daemon_pids() {
   done
 }
 
-# nt_cleanup DIR: stop session namespaces, stop DIR's node agent (it unmounts its views), unmount
-# whatever is left under DIR (fusermount -u, then -u -z), then make sure the processes started
-# for DIR are gone. Safe to call more than once.
+# nt_cleanup DIR: remove session containers, stop session namespaces, stop DIR's node agent (it
+# unmounts its views), unmount whatever is left under DIR (fusermount -u, then -u -z), then make
+# sure the processes started for DIR are gone. Safe to call more than once.
 nt_cleanup() {
   local dir="$1" pid mp i alive
   [[ -n "$dir" && -d "$dir" ]] || return 0
+  # Session containers (container.sh) hold the view too; they go first, even if the test was killed.
+  if [[ -s "$dir/containers.session" ]]; then
+    local -a podman_args
+    local name
+    mapfile -t podman_args < <("$NT_REPO/scripts/session-image" --podman-args)
+    while read -r name; do
+      [[ -n "$name" ]] && timeout -k 5 60 podman "${podman_args[@]}" rm -f -t 0 --ignore -- "$name" >/dev/null 2>&1
+    done <"$dir/containers.session"
+  fi
   if [[ -f "$dir/pids.session" ]]; then
     while read -r pid; do
       [[ -n "$pid" ]] && kill "$pid" 2>/dev/null
