@@ -27,7 +27,7 @@ final class MountCommand extends Leaf {
     @Option(names = "--folders", split = ",", paramLabel = "a,b", description = "Mount only these folders") List<String> folders;
     @Option(names = "--read-only", split = ",", paramLabel = "a,b", description = "Lower these folders to view for this mount") List<String> readOnly;
     @Option(names = "--foreground", description = "Stay attached; SIGTERM/SIGINT unmount") boolean foreground;
-    @Option(names = "--cache-seconds", paramLabel = "S", defaultValue = "0.5", description = "Kernel attribute/entry cache (default ${DEFAULT-VALUE}; keep under 1 for the one-second promise)") double cacheSeconds;
+    @Option(names = "--cache-seconds", paramLabel = "S", defaultValue = "0.5", description = "How long the kernel caches names (default ${DEFAULT-VALUE}; at most 1, the one-second promise). Attributes are never cached: an open sees what another mount or machine wrote and closed") double cacheSeconds;
     @Option(names = "--max-open-files", paramLabel = "N", defaultValue = "4096", description = "Files this mount may hold open at once; beyond, open gives ENFILE (default ${DEFAULT-VALUE})") int maxOpenFiles;
     @Option(names = "--max-open-dirs", paramLabel = "N", defaultValue = "1024", description = "Directories this mount may hold open at once (default ${DEFAULT-VALUE})") int maxOpenDirs;
 

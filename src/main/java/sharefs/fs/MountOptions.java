@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The libfuse options of a sharefs mount. Enforcement lives in the daemon on every call, so the
- * kernel may cache attributes and entries only briefly: short enough that a kick-out or a
- * rename shows within the one-second promise. No auto_unmount: it would hand the mount to a
+ * kernel may cache entries only briefly: short enough that a kick-out or a rename shows within
+ * the one-second promise; attributes not at all (below). No auto_unmount: it would hand the mount to a
  * fusermount process (path-based, one more process per mount); the node agent cleans up after a
  * crash of its own instead, on its next start.
  */
@@ -29,7 +29,12 @@ public final class MountOptions {
                 "big_writes",
                 "max_read=131072",
                 "max_write=131072",
-                "attr_timeout=" + cacheSeconds,
+                // No attribute cache: close-to-open across mounts. Another mount (another user's
+                // view, or another machine's) may have appended to a file; the kernel learns its
+                // new size only from a fresh GETATTR, and libfuse 2's high-level API has no way to
+                // invalidate one inode or revalidate on open. Cached for even 0.5 s, 49 of 50
+                // appends through one mount were read short through another right after the close.
+                "attr_timeout=0",
                 "entry_timeout=" + cacheSeconds,
                 // A folder that appears (an accepted share) must be seen at once.
                 "negative_timeout=0"));

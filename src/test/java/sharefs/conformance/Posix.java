@@ -154,14 +154,6 @@ final class Posix {
             return n > 48 ? rel.substring(0, 8) + "…[" + n + " bytes]" : rel;
         }
 
-        /**
-         * Waits out the mount's kernel attribute cache (sharefs mounts with attr_timeout=0.5 s),
-         * natively nothing. Used only where a documented difference needs it: see linkCounts.
-         */
-        void settle() throws InterruptedException {
-            if (mounted) Thread.sleep(600);
-        }
-
         void note(String line) {
             t.add(line);
         }
