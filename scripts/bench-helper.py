@@ -659,6 +659,19 @@ def percentile(xs, p):
     return s[k - 1]
 
 
+def order_line(meta):
+    """The order the targets ran in, repetition by repetition (workloads 1-4 only have targets)."""
+    orders = meta.get("order_by_rep") or []
+    if not orders or not any(w in "1234" for w in str(meta.get("workloads", "")).split(",")):
+        return None
+    names = dict(TARGETS)
+    fmt_order = [", ".join(names.get(t, t) for t in o) for o in orders]
+    if len(orders) == 1:
+        return f"order: {fmt_order[0]} (one repetition: nothing to rotate; with more, each one rotates it)"
+    return ("order: each repetition runs the targets in a rotated order: "
+            + "; ".join(f"rep {i + 1} {o}" for i, o in enumerate(fmt_order)))
+
+
 def agent_figures(samples, many):
     """The node agent's figures (workloads 6 and 7) under flat keys, and whether each target was met."""
     def sf(key):
@@ -867,6 +880,9 @@ def cmd_report(a):
     reps = meta.get("reps")
     print()
     print(f"sharefs benchmark ({meta.get('mode', '?')} mode, {reps} repetition(s) per figure; cells: median [min..max])")
+    line = order_line(meta)
+    if line:
+        print(f"  {line}")
     for n in meta.get("notes", []):
         print(f"  note: {n}")
     head = ["figure", "unit", "better"] + [dict(TARGETS)[t] for t in present] + ["sf/native", "sf/bindfs*", "sf/peer*"]
