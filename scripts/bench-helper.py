@@ -672,6 +672,21 @@ def order_line(meta):
             + "; ".join(f"rep {i + 1} {o}" for i, o in enumerate(fmt_order)))
 
 
+def readahead_line(meta):
+    ra = meta.get("readahead_kb") or {}
+    if not ra:
+        return None
+    names = dict(TARGETS)
+    parts = []
+    for t, _ in TARGETS:
+        if t in ra:
+            v = ra[t]
+            kb = "?" if v["kb"] is None else v["kb"]
+            parts.append(f"{names[t]} {kb} KiB ({v['set_by']}, bdi {v['bdi']})")
+    return (f"readahead (read_ahead_kb of each target's mount; FUSE peers get sharefs's "
+            f"{meta.get('peer_readahead_kb', '?')} KiB): " + "; ".join(parts))
+
+
 def agent_figures(samples, many):
     """The node agent's figures (workloads 6 and 7) under flat keys, and whether each target was met."""
     def sf(key):
@@ -880,9 +895,9 @@ def cmd_report(a):
     reps = meta.get("reps")
     print()
     print(f"sharefs benchmark ({meta.get('mode', '?')} mode, {reps} repetition(s) per figure; cells: median [min..max])")
-    line = order_line(meta)
-    if line:
-        print(f"  {line}")
+    for line in (order_line(meta), readahead_line(meta)):
+        if line:
+            print(f"  {line}")
     for n in meta.get("notes", []):
         print(f"  note: {n}")
     head = ["figure", "unit", "better"] + [dict(TARGETS)[t] for t in present] + ["sf/native", "sf/bindfs*", "sf/peer*"]
