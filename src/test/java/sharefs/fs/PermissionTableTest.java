@@ -39,14 +39,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import sharefs.sharing.FolderAccess;
 import sharefs.sharing.Permission;
 
 /**
- * Every cell of the DESIGN.md permission table, inside a folder, for each level: four live
- * mounts (view, edit, edit-delete invitees and the owner) of one folder "tests" (and a second
- * folder "other" for the cross-folder rows), driven with raw syscalls. Each test works in its
- * own fresh case directory; every refusal is also checked to have changed nothing in the
- * backing directories.
+ * Every cell of the DESIGN.md permission table, inside a folder and at the view root, for each
+ * level: four live mounts (view, edit, edit-delete invitees and the owner) of one folder "tests"
+ * (a second folder "other" for the cross-folder rows, a third "ren" for renaming a folder),
+ * driven with raw syscalls. Each test works in its own fresh case directory; every refusal is
+ * also checked to have changed nothing in the backing directories.
  *
  * <p>The whole table runs twice: as root, and as the session's uid. Root passes every owner-bit
  * check (the daemon's and the kernel's) and holds every capability, so only the second run
@@ -65,6 +66,8 @@ class PermissionTableTest {
     static final String OWNER = "o@x.io";
     static final Map<Level, String> USERS = Map.of(Level.VIEW, "v@x.io", Level.EDIT, "e@x.io",
             Level.EDIT_DELETE, "d@x.io", Level.OWNER, OWNER);
+    /** Every level's view root lists exactly these. */
+    static final List<String> FOLDERS = List.of("other", "ren", "tests");
 
     @TempDir
     static Path tmp;
@@ -85,11 +88,13 @@ class PermissionTableTest {
         env.user(OWNER);
         env.folder(OWNER, "tests");
         env.folder(OWNER, "other");
+        env.folder(OWNER, "ren");
         for (Level l : List.of(Level.VIEW, Level.EDIT, Level.EDIT_DELETE)) {
             env.user(USERS.get(l));
             Permission p = Permission.valueOf(l.name());
             env.share(OWNER, "tests", USERS.get(l), p);
             env.share(OWNER, "other", USERS.get(l), p);
+            env.share(OWNER, "ren", USERS.get(l), p);
         }
         backTests = env.backing(OWNER, "tests");
         backOther = env.backing(OWNER, "other");
@@ -144,6 +149,11 @@ class PermissionTableTest {
 
     private Path other(Level l, String rel) {
         return MNT.get(l).resolve("other").resolve(caseName).resolve(rel);
+    }
+
+    /** A name directly under the view root. */
+    private static Path atRoot(Level l, String name) {
+        return MNT.get(l).resolve(name);
     }
 
     /** A syscall through a mount, made by as; its result (negated errno on failure). */
@@ -634,5 +644,51 @@ class PermissionTableTest {
     void createWithSetuidMode_EPERM(Level l, As as) throws IOException {
         cell(l, as, "create mode 04755", EPERM, opening(m(l, "suid"), O_CREAT | O_EXCL | O_WRONLY, 04755));
         assertFalse(Files.exists(caseBack.resolve("suid"), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    // --- the view root: nothing created (EACCES) or removed (EPERM); mv renames for the owner ---
+
+    @ParameterizedTest(name = "as {0} by {1}")
+    @MethodSource("seats")
+    void creatingAtTheViewRoot_EACCES(Level l, As as) throws IOException {
+        String n = "new-" + caseName;
+        cell(l, as, "create at the view root", EACCES, opening(atRoot(l, n), O_CREAT | O_EXCL | O_WRONLY, 0644));
+        cell(l, as, "mkdir at the view root", EACCES, () -> Px.mkdir(atRoot(l, n), 0755));
+        cell(l, as, "mknod S_IFIFO at the view root", EACCES, () -> Px.mknod(atRoot(l, n), Px.S_IFIFO | 0644, 0));
+        cell(l, as, "symlink at the view root", EACCES, () -> Px.symlink("tests", atRoot(l, n)));
+        cell(l, as, "link into the view root", EACCES, () -> Px.link(m(l, "f"), atRoot(l, n)));
+        cell(l, as, "rename a file up to the view root", EACCES, () -> Px.rename(m(l, "f"), atRoot(l, n)));
+        assertEquals(FOLDERS, get(as, () -> Px.list(MNT.get(l))));
+    }
+
+    /** ren is empty, so a native rmdir would remove it: only the rule keeps it. */
+    @ParameterizedTest(name = "as {0} by {1}")
+    @MethodSource("seats")
+    void rmdirOfAFolderAtTheViewRoot_EPERM(Level l, As as) throws IOException {
+        Path ren = env.backing(OWNER, "ren");
+        cell(l, as, "rmdir of a folder at the view root", EPERM, () -> Px.rmdir(atRoot(l, "ren")));
+        assertTrue(Files.isDirectory(ren, LinkOption.NOFOLLOW_LINKS), "the folder's directory stays");
+        assertEquals(FOLDERS, folderNames(USERS.get(l)));
+        assertEquals(FOLDERS, get(as, () -> Px.list(MNT.get(l))));
+    }
+
+    @ParameterizedTest(name = "as {0} by {1}")
+    @MethodSource("seats")
+    void mvOfAFolderAtTheViewRoot_ownerOnly_EPERM_otherwise(Level l, As as) throws IOException {
+        String renamed = "ren-" + caseName;
+        cell(l, as, "mv of a folder at the view root", l == Level.OWNER ? 0 : EPERM, () -> Px.rename(atRoot(l, "ren"), atRoot(l, renamed)));
+        if (l == Level.OWNER) {
+            assertEquals(List.of("other", renamed, "tests"), folderNames(OWNER));
+            assertEquals(0, call(as, () -> Px.rename(atRoot(l, renamed), atRoot(l, "ren"))), "the owner renames it back");
+        }
+        assertEquals(FOLDERS, folderNames(OWNER));
+        for (Level x : Level.values()) {
+            Mounts.eventually("every mount shows ren again", () -> call(as, () -> -Px.lstatErrno(atRoot(x, "ren"))) == 0
+                    && call(as, () -> -Px.lstatErrno(atRoot(x, renamed))) == -Px.ENOENT);
+        }
+    }
+
+    private static List<String> folderNames(String email) {
+        return env.sharing.folders().view(email).stream().map(FolderAccess::name).sorted().toList();
     }
 }
