@@ -178,6 +178,11 @@ final class Px {
         return out;
     }
 
+    /** syscall(2) itself: no glibc wrapper, so it acts on the calling thread alone. */
+    static int syscall(long number, long arg1, long arg2, long arg3) {
+        return rc(S.syscall(number, arg1, arg2, arg3));
+    }
+
     static int statfs(Path p) {
         return rc(S.statfs(c(p), new byte[512]));
     }

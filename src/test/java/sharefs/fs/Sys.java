@@ -35,4 +35,6 @@ public interface Sys {
     int fstat(int fd, @Out byte[] statbuf);
     long readlinkat(int dirfd, @In byte[] path, @Out byte[] buf, long size);
     long getdents64(int fd, @Out byte[] buf, long size);
+    /** A raw system call, for those whose glibc wrapper does more (setresuid changes every thread). */
+    long syscall(long number, long arg1, long arg2, long arg3);
 }
