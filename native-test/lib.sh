@@ -42,11 +42,30 @@ nt_begin() {
   export SHAREFS_RUN_DIR="$NT_WORK/run"
   MNT="$NT_WORK/${1:-mnt}"
   mkdir -p "$MNT"
+  nt_database
   NT_FAILED=0
   NT_PASSED=0
   SESSION_PID=
   trap 'nt_on_exit' EXIT
   trap 'exit 130' INT TERM
+}
+
+# nt_database: with NT_PG_ENV (the env file of scripts/pg-cluster; native-test/run --postgres), a
+# fresh database on that server for this test, which every `sf` call names with --db (the
+# password from its file, never on the command line); else the embedded default.
+NT_DB_ARGS=()
+nt_database() {
+  [[ -n "${NT_PG_ENV:-}" ]] || return 0
+  local url pwfile port db
+  url="$(sed -n 's/^SHAREFS_TEST_PG_URL=//p' "$NT_PG_ENV")"
+  pwfile="$(sed -n 's/^SHAREFS_TEST_PG_PASSWORD_FILE=//p' "$NT_PG_ENV")"
+  port="$(sed -n 's|^jdbc:postgresql://127.0.0.1:\([0-9]*\)/.*|\1|p' <<<"$url")"
+  [[ -n "$url" && -n "$pwfile" && -n "$port" ]] || { echo "not ok - $NT_NAME: unreadable NT_PG_ENV $NT_PG_ENV"; exit 1; }
+  db="nt_${NT_NAME//[^a-z0-9]/_}_$$"
+  PGPASSWORD="$(cat "$pwfile")" psql -q -h 127.0.0.1 -p "$port" -U postgres -d postgres \
+    -c "CREATE DATABASE $db" >/dev/null || { echo "not ok - $NT_NAME: cannot create database $db"; exit 1; }
+  NT_DB_ARGS=(--db "jdbc:postgresql://127.0.0.1:$port/$db?user=postgres" --db-password-file "$pwfile")
+  echo "# database: PostgreSQL, $db on 127.0.0.1:$port"
 }
 
 nt_on_exit() {
@@ -189,7 +208,7 @@ _run() {
 
 # sf ARGS...: the sharefs CLI (as root, outside the session) on this test's SHAREFS_HOME.
 sf() {
-  "$SHAREFS" "$@"
+  "$SHAREFS" "${NT_DB_ARGS[@]}" "$@"
 }
 
 # wait_until CMD...: retry CMD every 0.1 s until it succeeds, for at most NT_WAIT_MS (~3 s).

@@ -17,18 +17,32 @@ import sharefs.store.StoreException;
 /**
  * Starts a node agent in the background (`sharefs node`, or the first `sharefs mount` when none
  * runs): its own JVM in its own session, sized for a long-running daemon, its stderr appended to
- * logs/agent.log under the home. Returns once the agent says it serves, or prints its reason.
+ * its log under the home's logs/ ({@link #logName}). Returns once the agent says it serves, or prints its reason.
  */
 final class AgentStarter {
     static final String READY = "node agent ready:";
-    /** The log is started afresh past this size; the previous one is kept as agent.log.1. */
+    /** The log is started afresh past this size; the previous one is kept as agent.log.1 (or its own name's .1). */
     private static final long LOG_ROTATE_BYTES = 16L << 20;
 
     private AgentStarter() {
     }
 
     static Path logOf(Route route) {
-        return new Home(route.home(), route.db()).logs().resolve("agent.log");
+        return new Home(route.home(), route.db()).logs().resolve(logName(route));
+    }
+
+    /**
+     * agent.log for the embedded database (one machine). With a --db server the home may be
+     * shared by the agents of many machines (their storage on NFS or CephFS), or of simulated
+     * nodes on one machine: each agent then logs to a file of its own, named by host and, for a
+     * run directory other than the default, by that directory.
+     */
+    static String logName(Route route) {
+        if (route.db() == null) return "agent.log";
+        String host = sharefs.node.NodeName.host();
+        Path run = route.runDir().dir().toAbsolutePath().normalize();
+        if (run.equals(sharefs.node.RunDir.DEFAULT)) return "agent-" + host + ".log";
+        return "agent-" + host + "-" + String.format("%08x", run.toString().hashCode()) + ".log";
     }
 
     /** Starts one; true once it is ready (or another agent won the run directory meanwhile). */
@@ -39,7 +53,7 @@ final class AgentStarter {
     /** nodeOptions: options of `node` for the agent (e.g. --storage-reserve). */
     static boolean start(Route route, List<String> nodeOptions, PrintWriter err) {
         Home home = new Home(route.home(), route.db());
-        Path log = home.logs().resolve("agent.log");
+        Path log = logOf(route);
         try {
             home.prepare();
             rotate(log);
@@ -121,7 +135,7 @@ final class AgentStarter {
 
     private static void rotate(Path log) throws IOException {
         if (Files.isRegularFile(log, LinkOption.NOFOLLOW_LINKS) && Files.size(log) > LOG_ROTATE_BYTES) {
-            Files.move(log, log.resolveSibling("agent.log.1"), StandardCopyOption.REPLACE_EXISTING);
+            Files.move(log, log.resolveSibling(log.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

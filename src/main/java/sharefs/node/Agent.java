@@ -39,8 +39,13 @@ public final class Agent implements AutoCloseable {
      * its own). storageReserve: bytes of the storage filesystem kept free for the database and logs
      * when they share it with storage/ (writes through mounts get ENOSPC below it).
      */
-    public record Options(boolean ownProcess, long storageReserve) {
+    public record Options(boolean ownProcess, long storageReserve, long pollMillis) {
         public static final long DEFAULT_RESERVE = 128L << 20;
+
+        /** With the default poll of the change counter (the safety net under announcements). */
+        public Options(boolean ownProcess, long storageReserve) {
+            this(ownProcess, storageReserve, POLL_MILLIS);
+        }
     }
 
     /** What `node status` reports about the agent itself. */
@@ -106,7 +111,7 @@ public final class Agent implements AutoCloseable {
             }
             db = openDatabase(home);
             Sharing sharing = new Sharing(db, home);
-            MountService mounts = new MountService(sharing, POLL_MILLIS, fds,
+            MountService mounts = new MountService(sharing, options.pollMillis(), fds,
                     StorageReserve.guard(home, options.storageReserve()));
             mounts.tellFailuresFrom(stderr);
             Agent agent = new Agent(home, dbUrlAsGiven, run, lock, db, mounts, dispatcher, fds);

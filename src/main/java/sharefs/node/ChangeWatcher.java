@@ -60,6 +60,8 @@ final class ChangeWatcher implements AutoCloseable, ChangeFeed {
     /** Why announcements are not flowing, or null while they are (or where there are none). */
     private volatile String listenerDown;
     private volatile boolean listenerEverUp;
+    /** Something calls for a read of the change log before the poll is due. */
+    private volatile boolean lookRequested;
     private long lastPrune = System.nanoTime();
 
     ChangeWatcher(Sharing sharing, Target target, long pollMillis) {
@@ -90,12 +92,16 @@ final class ChangeWatcher implements AutoCloseable, ChangeFeed {
     @Override
     public void changed(Change change) {
         if (change != null) announced.add(change);
+        else lookRequested = true;
         poke();
     }
 
+    /** The listener's connection broke: look now, so an outage shows at once (and is retried with backoff). */
     @Override
     public void lost(String why) {
         listenerDown = why;
+        lookRequested = true;
+        poke();
     }
 
     @Override
@@ -105,6 +111,7 @@ final class ChangeWatcher implements AutoCloseable, ChangeFeed {
         // missed an unknown set of announcements.
         if (listenerEverUp) resync = true;
         listenerEverUp = true;
+        lookRequested = true;
         poke();
     }
 
@@ -170,7 +177,8 @@ final class ChangeWatcher implements AutoCloseable, ChangeFeed {
 
     /** Applies what was announced; reads the change log when that is not enough or the poll is due. */
     void step(boolean pollDue) {
-        boolean look = pollDue || failing || resync;
+        boolean look = pollDue || failing || resync || lookRequested;
+        lookRequested = false;
         Change ch;
         while ((ch = announced.poll()) != null) {
             if (ch.version() <= seen) continue;
