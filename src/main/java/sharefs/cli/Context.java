@@ -25,11 +25,14 @@ final class Context implements AutoCloseable {
     private final Path cwd;
     private final Agent agent;
     private final AgentCall call;
+    /** --db-password-file as given, for an agent this call starts (it reads the file itself). */
+    private final Path dbPasswordFile;
     private Database db;
     private Sharing sharing;
 
     private Context(Home home, String jdbcUrl, RunDir runDir, String actor, boolean json, PrintWriter out, PrintWriter err,
-                    Path cwd, Agent agent, AgentCall call) {
+                    Path cwd, Agent agent, AgentCall call, Path dbPasswordFile) {
+        this.dbPasswordFile = dbPasswordFile;
         this.home = home;
         this.jdbcUrl = jdbcUrl;
         this.runDir = runDir;
@@ -44,17 +47,19 @@ final class Context implements AutoCloseable {
     }
 
     /** A call run in this process with no agent. */
-    static Context local(Home home, String jdbcUrl, RunDir runDir, String actor, boolean json, PrintWriter out, PrintWriter err) {
-        return new Context(home, jdbcUrl, runDir, actor, json, out, err, Path.of("").toAbsolutePath(), null, null);
+    static Context local(Home home, String jdbcUrl, Path dbPasswordFile, RunDir runDir, String actor, boolean json,
+                         PrintWriter out, PrintWriter err) {
+        return new Context(home, jdbcUrl, runDir, actor, json, out, err, Path.of("").toAbsolutePath(), null, null, dbPasswordFile);
     }
 
     /** A call the node agent runs for a client whose working directory is cwd. */
     static Context inAgent(Agent agent, AgentCall call, Path cwd, String actor, boolean json) {
-        return new Context(agent.home(), agent.dbUrlAsGiven(), agent.runDir(), actor, json, call.out(), call.err(), cwd, agent, call);
+        return new Context(agent.home(), agent.dbUrlAsGiven(), agent.runDir(), actor, json, call.out(), call.err(), cwd, agent, call, null);
     }
 
     Home home() { return home; }
     String jdbcUrlOrNull() { return jdbcUrl; }
+    Path dbPasswordFileOrNull() { return dbPasswordFile; }
     RunDir runDir() { return runDir; }
     boolean json() { return json; }
     PrintWriter out() { return out; }

@@ -90,7 +90,7 @@ public final class Main {
                 context = Context.inAgent(agent, call, cwd, as, json);
             } else {
                 Path dir = Home.resolveDir(home, System.getenv());
-                context = Context.local(new Home(dir, db, db == null ? null : dbPassword()), db,
+                context = Context.local(new Home(dir, db, db == null ? null : dbPassword()), db, dbPasswordFile,
                         sharefs.node.RunDir.resolve(runDir, System.getenv()), as, json, out, err);
             }
         }

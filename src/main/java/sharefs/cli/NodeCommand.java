@@ -28,7 +28,8 @@ final class NodeCommand extends Leaf {
         }
         Sizes.parse("--storage-reserve", storageReserve);
         if (!foreground) {
-            Route route = new Route("node", null, false, ctx.home().dir(), true, ctx.jdbcUrlOrNull(), null, ctx.runDir());
+            Route route = new Route("node", null, false, ctx.home().dir(), true, ctx.jdbcUrlOrNull(),
+                    ctx.dbPasswordFileOrNull(), ctx.runDir());
             if (!AgentStarter.start(route, java.util.List.of("--storage-reserve", storageReserve), ctx.err())) return Main.REFUSED;
             ctx.print(Views.ok("node"), "node agent started at " + ctx.runDir() + " (log " + AgentStarter.logOf(route) + ")");
             return Main.OK;

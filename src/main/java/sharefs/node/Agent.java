@@ -109,7 +109,7 @@ public final class Agent implements AutoCloseable {
                 fds = ProcessLimits.raiseOpenFiles();
                 stderr = StderrTap.install();
             }
-            db = openDatabase(home);
+            db = openDatabase(home, run);
             Sharing sharing = new Sharing(db, home);
             MountService mounts = new MountService(sharing, options.pollMillis(), fds,
                     StorageReserve.guard(home, options.storageReserve()));
@@ -135,12 +135,13 @@ public final class Agent implements AutoCloseable {
     }
 
     /** Opens the database, waiting while a one-shot CLI call still holds the embedded file. */
-    private static Database openDatabase(Home home) {
+    private static Database openDatabase(Home home, RunDir run) {
         long deadline = System.currentTimeMillis() + DB_WAIT_MILLIS;
         boolean said = false;
         while (true) {
             try {
-                return Database.open(home);
+                // Which machine's agent holds a connection, on a server many agents share.
+                return Database.open(home, "sharefs agent " + NodeName.host() + ":" + run.dir());
             } catch (StoreException e) {
                 if (!e.inUse() || System.currentTimeMillis() > deadline) throw e;
                 if (!said) {

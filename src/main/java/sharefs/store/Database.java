@@ -52,12 +52,15 @@ public final class Database implements AutoCloseable {
     private final String password;
     private final List<Consumer<Change>> commitListeners = new CopyOnWriteArrayList<>();
     private volatile Announcer announcer;
+    private final String applicationName;
 
     private Database(JdbcConnectionPool pool, String url) {
-        this(pool, pool::dispose, Dialect.H2, url, null);
+        this(pool, pool::dispose, Dialect.H2, url, null, "sharefs");
     }
 
-    private Database(DataSource pool, AutoCloseable closer, Dialect dialect, String url, String password) {
+    private Database(DataSource pool, AutoCloseable closer, Dialect dialect, String url, String password,
+                     String applicationName) {
+        this.applicationName = applicationName;
         this.pool = pool;
         this.closer = closer;
         this.dialect = dialect;
@@ -67,26 +70,34 @@ public final class Database implements AutoCloseable {
 
     /** The home's database: the embedded H2 file, or the --db server it names. */
     public static Database open(Home home) {
-        return home.embeddedDb() ? openEmbedded(home) : openServer(home.jdbcUrl(), home.dbPassword());
+        return open(home, "sharefs");
+    }
+
+    /**
+     * applicationName: how this process's connections show on a server (pg_stat_activity, the
+     * server's log), e.g. which machine's agent holds them.
+     */
+    public static Database open(Home home, String applicationName) {
+        return home.embeddedDb() ? openEmbedded(home) : openServer(home.jdbcUrl(), home.dbPassword(), applicationName);
     }
 
     /** A database server (--db): its user and password are the operator's; migrations run as that user. */
-    private static Database openServer(String url, String password) {
+    private static Database openServer(String url, String password, String applicationName) {
         Dialect dialect = Dialect.of(url);
         if (url.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
             throw new StoreException("refusing a --db URL that holds a password (it would show in every process listing):"
                     + " put it in --db-password-file FILE or $SHAREFS_DB_PASSWORD", null);
         }
-        HikariDataSource pool = serverPool(url, password, dialect);
+        HikariDataSource pool = serverPool(url, password, dialect, applicationName);
         if (!isCurrent(pool)) migrate(pool, pool::close, url);
-        return new Database(pool, pool::close, dialect, url, password);
+        return new Database(pool, pool::close, dialect, url, password, applicationName);
     }
 
     /**
      * A pool that fails fast: a call waits at most five seconds for a connection, so a database
      * that went away fails the call with its reason rather than hanging it.
      */
-    private static HikariDataSource serverPool(String url, String password, Dialect dialect) {
+    private static HikariDataSource serverPool(String url, String password, Dialect dialect, String applicationName) {
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(url);
         if (dialect == Dialect.H2) cfg.setUsername(userOf(url));
@@ -99,7 +110,7 @@ public final class Database implements AutoCloseable {
         if (dialect == Dialect.POSTGRESQL) {
             cfg.addDataSourceProperty("tcpKeepAlive", "true");
             cfg.addDataSourceProperty("connectTimeout", "5");
-            cfg.addDataSourceProperty("ApplicationName", "sharefs");
+            cfg.addDataSourceProperty("ApplicationName", applicationName);
         }
         try {
             return new HikariDataSource(cfg);
@@ -291,7 +302,7 @@ public final class Database implements AutoCloseable {
      */
     public AutoCloseable listen(ChangeFeed feed) {
         if (dialect != Dialect.POSTGRESQL) return null;
-        PgChangeListener l = new PgChangeListener(url, password, feed);
+        PgChangeListener l = new PgChangeListener(url, password, applicationName + " (change listener)", feed);
         l.start();
         return l;
     }

@@ -24,11 +24,13 @@ final class PgChangeListener implements AutoCloseable {
     private final String url;
     private final String password;
     private final ChangeFeed listener;
+    private final String applicationName;
     private final Thread thread;
     private volatile boolean closed;
     private volatile Connection current;
 
-    PgChangeListener(String url, String password, ChangeFeed listener) {
+    PgChangeListener(String url, String password, String applicationName, ChangeFeed listener) {
+        this.applicationName = applicationName;
         this.url = url;
         this.password = password;
         this.listener = listener;
@@ -101,7 +103,7 @@ final class PgChangeListener implements AutoCloseable {
         p.setProperty("tcpKeepAlive", "true");
         p.setProperty("connectTimeout", "5");
         p.setProperty("socketTimeout", "15");
-        p.setProperty("ApplicationName", "sharefs change listener");
+        p.setProperty("ApplicationName", applicationName);
         return DriverManager.getConnection(url, p);
     }
 

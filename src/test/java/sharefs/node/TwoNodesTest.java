@@ -111,4 +111,21 @@ class TwoNodesTest {
             }
         }
     }
+
+    /** `sharefs --db URL --db-password-file F node` hands the password file to the agent process it starts. */
+    @Test
+    @Timeout(120)
+    void anAgentStartedFromTheCliGetsThePasswordFile() throws Exception {
+        try (TwoNodes nodes = new TwoNodes(tmp, 0, TwoNodes.SLOW_POLL_MILLIS)) {
+            try {
+                TwoNodes.Result started = nodes.cli(3, "node");
+                assertEquals(0, started.rc(), started.toString());
+                TwoNodes.Result status = nodes.cli(3, "node", "status");
+                assertEquals(0, status.rc(), status.toString());
+                assertTrue(status.out().contains("database reachable, listening for changes"), status.toString());
+            } finally {
+                nodes.cli(3, "node", "stop");
+            }
+        }
+    }
 }
