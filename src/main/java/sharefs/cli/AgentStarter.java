@@ -12,12 +12,13 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import sharefs.store.Home;
+import sharefs.node.AgentLog;
 import sharefs.store.StoreException;
 
 /**
  * Starts a node agent in the background (`sharefs node`, or the first `sharefs mount` when none
  * runs): its own JVM in its own session, sized for a long-running daemon, its stderr appended to
- * its log under the home's logs/ ({@link #logName}). Returns once the agent says it serves, or prints its reason.
+ * its log under the home's logs/ ({@link AgentLog}). Returns once the agent says it serves, or prints its reason.
  */
 final class AgentStarter {
     static final String READY = "node agent ready:";
@@ -28,21 +29,7 @@ final class AgentStarter {
     }
 
     static Path logOf(Route route) {
-        return new Home(route.home(), route.db()).logs().resolve(logName(route));
-    }
-
-    /**
-     * agent.log for the embedded database (one machine). With a --db server the home may be
-     * shared by the agents of many machines (their storage on NFS or CephFS), or of simulated
-     * nodes on one machine: each agent then logs to a file of its own, named by host and, for a
-     * run directory other than the default, by that directory.
-     */
-    static String logName(Route route) {
-        if (route.db() == null) return "agent.log";
-        String host = sharefs.node.NodeName.host();
-        Path run = route.runDir().dir().toAbsolutePath().normalize();
-        if (run.equals(sharefs.node.RunDir.DEFAULT)) return "agent-" + host + ".log";
-        return "agent-" + host + "-" + String.format("%08x", run.toString().hashCode()) + ".log";
+        return AgentLog.of(new Home(route.home(), route.db()), route.runDir());
     }
 
     /** Starts one; true once it is ready (or another agent won the run directory meanwhile). */

@@ -189,9 +189,9 @@ final class Install implements AutoCloseable {
         }
     }
 
-    /** What an agent process logged (its stderr, appended to logs/agent.log). */
+    /** What an agent process logged (its stderr, appended to its log: AgentLog). */
     String agentLog() throws IOException {
-        Path log = home.logs().resolve("agent.log");
+        Path log = sharefs.node.AgentLog.of(home, run);
         return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
     }
 
