@@ -89,6 +89,8 @@ public final class Main {
             if (agent != null) {
                 context = Context.inAgent(agent, call, cwd, as, json);
             } else {
+                String dbProblem = db == null ? null : sharefs.store.Dialect.problemWith(db);
+                if (dbProblem != null) throw SharingException.invalid(dbProblem);
                 Path dir = Home.resolveDir(home, System.getenv());
                 context = Context.local(new Home(dir, db, db == null ? null : dbPassword()), db, dbPasswordFile,
                         sharefs.node.RunDir.resolve(runDir, System.getenv()), as, json, out, err);

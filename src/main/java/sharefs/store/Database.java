@@ -83,11 +83,9 @@ public final class Database implements AutoCloseable {
 
     /** A database server (--db): its user and password are the operator's; migrations run as that user. */
     private static Database openServer(String url, String password, String applicationName) {
+        String problem = Dialect.problemWith(url);
+        if (problem != null) throw new StoreException(problem, null);
         Dialect dialect = Dialect.of(url);
-        if (url.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
-            throw new StoreException("refusing a --db URL that holds a password (it would show in every process listing):"
-                    + " put it in --db-password-file FILE or $SHAREFS_DB_PASSWORD", null);
-        }
         HikariDataSource pool = serverPool(url, password, dialect, applicationName);
         if (!isCurrent(pool)) migrate(pool, pool::close, url);
         return new Database(pool, pool::close, dialect, url, password, applicationName);

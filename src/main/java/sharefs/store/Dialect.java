@@ -26,6 +26,20 @@ public enum Dialect {
                 + ": sharefs speaks jdbc:postgresql://HOST:PORT/DB?user=U (or the embedded H2 default)", null);
     }
 
+    /** What is wrong with a --db URL as given (a usage error), or null. */
+    public static String problemWith(String jdbcUrl) {
+        try {
+            of(jdbcUrl);
+        } catch (StoreException e) {
+            return e.getMessage();
+        }
+        if (jdbcUrl.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+            return "refusing a --db URL that holds a password (it would show in every process listing):"
+                    + " put it in --db-password-file FILE or $SHAREFS_DB_PASSWORD";
+        }
+        return null;
+    }
+
     /** Whether a transaction that failed so may simply be run again. */
     boolean retryable(SQLException e) {
         return this == H2 ? H2_RETRYABLE.contains(e.getErrorCode()) : PG_RETRYABLE.contains(e.getSQLState());
