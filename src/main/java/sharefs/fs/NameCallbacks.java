@@ -156,11 +156,6 @@ final class NameCallbacks {
         table.putPointer(slot.offset(), fn);
     }
 
-    /** The callbacks set, for tests: how many of ops' slots now take names as bytes. */
-    int installed() {
-        return kept.size();
-    }
-
     private static int answer(String op, Call call) {
         try {
             return call.run();
