@@ -9,8 +9,10 @@ import static sharefs.backing.Flags.SEEK_SET;
  * stops: those entries stay in the buffer and are handed out first when the caller resumes at
  * the position it stopped at; any other position is a seek, which drops them.
  *
- * <p>Every entry is passed on, "." and ".." included. Safe to use from several threads (calls
- * are serialized); after {@link #close} reads answer -EBADF.
+ * <p>Every entry is passed on, "." and ".." included, except one whose name is not UTF-8: a
+ * String cannot name it without naming another entry too, so it goes to the notUtf8 handler as
+ * its bytes and is skipped. Safe to use from several threads (calls are serialized); after
+ * {@link #close} reads answer -EBADF.
  */
 public final class DirStream implements AutoCloseable {
     /** Gets one entry; returns false when it has no room for it, and then the entry is not taken. */
@@ -29,18 +31,28 @@ public final class DirStream implements AutoCloseable {
 
     private final LibC lib = Native.libc();
     private final int fd;
+    private final java.util.function.Consumer<byte[]> notUtf8;
     private final byte[] buf = new byte[BUF_SIZE];
     /** Entries read but not yet taken: buf[next, end). */
     private int next;
     private int end;
-    /** Where the entry at buf[next] (or, with the buffer empty, the fd) stands; valid when positioned. */
+    /**
+     * Where the entry at buf[next] (or, with the buffer empty, the fd) stands, as a caller names it:
+     * the cookie of the last entry handed out, skipped entries since then left aside. Valid when positioned.
+     */
     private long position;
     private boolean positioned = true;
     private boolean closed;
 
     /** Takes over fd, a directory opened for reading (see {@link FolderRoot#openDir}). */
     public DirStream(int fd) {
+        this(fd, name -> { });
+    }
+
+    /** notUtf8: told the bytes of each name that is skipped for not being UTF-8, as it is met. */
+    public DirStream(int fd, java.util.function.Consumer<byte[]> notUtf8) {
         this.fd = fd;
+        this.notUtf8 = notUtf8;
     }
 
     /**
@@ -66,10 +78,15 @@ public final class DirStream implements AutoCloseable {
             long after = Dirent64.nextOffset(buf, next);
             // 0 would mean "the start" to whoever resumes from it; no kernel hands it out after an entry.
             if (after == 0) return lost(-Errno.EIO);
-            if (!sink.accept(Dirent64.name(buf, next, nameEnd), Dirent64.type(buf, next), Dirent64.ino(buf, next), after)) {
-                return 0;
+            String name = Dirent64.name(buf, next, nameEnd);
+            if (name == null) {
+                // position stays the cookie of the entry handed out before: a caller resumes there,
+                // and goes on from the buffer past this entry instead of seeking back to meet it again.
+                notUtf8.accept(Dirent64.rawName(buf, next, nameEnd));
+            } else {
+                if (!sink.accept(name, Dirent64.type(buf, next), Dirent64.ino(buf, next), after)) return 0;
+                position = after;
             }
-            position = after;
             next += Dirent64.reclen(buf, next);
         }
     }

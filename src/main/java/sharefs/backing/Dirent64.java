@@ -1,7 +1,5 @@
 package sharefs.backing;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * One record of what getdents64 writes: struct linux_dirent64 { u64 d_ino; s64 d_off;
  * u16 d_reclen; u8 d_type; char d_name[]; }, little-endian on every CPU we run on.
@@ -44,9 +42,13 @@ final class Dirent64 {
         return end;
     }
 
-    /** Names that are not valid UTF-8 come out with U+FFFD; the fs layer speaks String. */
+    /** The name, or null when its bytes are not UTF-8 (see {@link Utf8#strict}). */
     static String name(byte[] b, int at, int nameEnd) {
-        return new String(b, at + NAME, nameEnd - at - NAME, StandardCharsets.UTF_8);
+        return Utf8.strict(b, at + NAME, nameEnd - at - NAME);
+    }
+
+    static byte[] rawName(byte[] b, int at, int nameEnd) {
+        return java.util.Arrays.copyOfRange(b, at + NAME, nameEnd);
     }
 
     private static long u64(byte[] b, int from) {

@@ -6,7 +6,7 @@ public final class Errno {
             EAGAIN = 11, EACCES = 13, EFAULT = 14, EBUSY = 16, EEXIST = 17, EXDEV = 18, ENODEV = 19,
             ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENFILE = 23, ENOSPC = 28, EROFS = 30, ERANGE = 34,
             ENAMETOOLONG = 36, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40, ENODATA = 61,
-            EOPNOTSUPP = 95, ESTALE = 116;
+            EILSEQ = 84, EOPNOTSUPP = 95, ESTALE = 116;
 
     private Errno() {}
 

@@ -242,7 +242,13 @@ public final class FolderRoot implements AutoCloseable {
     /** Creates rel as a symlink whose target is stored verbatim and never resolved by us. */
     public int symlink(String target, String rel) {
         if (!RelPath.noNul(target)) return -EINVAL;
-        byte[] t = LibC.cstr(target);
+        return symlink(target.getBytes(java.nio.charset.StandardCharsets.UTF_8), rel);
+    }
+
+    /** Likewise with the target's bytes (no NUL), whatever they are: a target is not a name of ours. */
+    public int symlink(byte[] target, String rel) {
+        for (byte b : target) if (b == 0) return -EINVAL;
+        byte[] t = java.util.Arrays.copyOf(target, target.length + 1);
         return at(rel, (dfd, name) -> check(lib.symlinkat(t, dfd, name)));
     }
 

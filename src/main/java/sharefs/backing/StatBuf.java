@@ -38,6 +38,14 @@ public final class StatBuf {
         return (int) littleEndian(b, MODE, 4);
     }
 
+    static long dev(byte[] b) {
+        return littleEndian(b, DEV, 8);
+    }
+
+    static long ino(byte[] b) {
+        return littleEndian(b, INO, 8);
+    }
+
     /** st_nlink from a struct stat held in a Java array. */
     static long nlink(byte[] b) {
         return littleEndian(b, NLINK, X86 ? 8 : 4);

@@ -34,6 +34,7 @@ import sharefs.backing.FolderRoot;
  * following symlinks, and turn anything unexpected into EIO.
  */
 public class ReadOnlyFs extends FuseStubFS {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReadOnlyFs.class);
     protected final LiveView view;
     protected final Roots roots;
     protected final OpenFiles files;
@@ -42,6 +43,10 @@ public class ReadOnlyFs extends FuseStubFS {
     private final FolderRoot storageRoot;
     private final long mountedAt = Instant.now().getEpochSecond();
     private final java.util.concurrent.atomic.AtomicLong rootProbes = new java.util.concurrent.atomic.AtomicLong();
+    /** Whether this mount has said that it leaves names that are not UTF-8 out of listings. */
+    private final java.util.concurrent.atomic.AtomicBoolean toldNotUtf8 = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The callbacks that take names, bound to their bytes; kept here, since they live only as long as this. */
+    private final NameCallbacks nameCallbacks;
 
     /** lent: what the agent shares among its mounts (descriptors, the storage reserve). */
     protected ReadOnlyFs(LiveView view, FolderRoot storageRoot, long uid, long gid, FsLimits limits, Lent lent) {
@@ -62,6 +67,7 @@ public class ReadOnlyFs extends FuseStubFS {
         // answers 0 and changes nothing. With it, utimens gets UTIME_NOW/UTIME_OMIT, which
         // the backing utimensat understands.
         FuseFlags.acceptUtimeOmit(fuseOperations);
+        this.nameCallbacks = NameCallbacks.install(fuseOperations, this);
     }
 
     /** jnr-ffi's member types are protected: their offsets are readable only inside a Struct subclass. */
@@ -237,14 +243,28 @@ public class ReadOnlyFs extends FuseStubFS {
             int rc = ModeCheck.entry(t.root(), p.rel(), ModeCheck.R, who);
             if (rc != 0) return rc;
             String folderId = t.grant().folderId();
+            java.util.function.Consumer<byte[]> skipped = name -> skippedNotUtf8(p, name);
             try (HandleTable.Slot<OpenDir> slot = dirs.reserve()) {
                 if (slot == null) return -Errno.ENFILE;
                 int fd = t.root().openDir(p.rel());
-                return fd < 0 ? fd : keep(slot, fd, d -> new FolderDir(new DirStream(d), folderId), fi);
+                return fd < 0 ? fd : keep(slot, fd, d -> new FolderDir(new DirStream(d, skipped), folderId), fi);
             }
         } catch (Throwable t) {
             return Errs.fail("opendir", path, t);
         }
+    }
+
+    /**
+     * A backing entry whose name is not UTF-8 has no name this engine can give without it naming
+     * another entry too (every lookup of such a name answers EILSEQ), so listings leave it out.
+     * Said once per mount: a directory listed again and again must not flood the log.
+     */
+    private void skippedNotUtf8(FusePath dir, byte[] name) {
+        if (!toldNotUtf8.compareAndSet(false, true)) return;
+        log.warn("folder {}: the entry {} in {} has a name that is not UTF-8; listings leave out every such entry"
+                        + " (said once per mount)", sharefs.sharing.Names.loggable(dir.folder()),
+                sharefs.backing.Utf8.escaped(name), dir.rel().isEmpty() ? "its top directory"
+                        : "'" + sharefs.sharing.Names.loggable(dir.rel()) + "'");
     }
 
     private List<String> folderNames() {
@@ -421,7 +441,10 @@ public class ReadOnlyFs extends FuseStubFS {
         }
     }
 
-    /** Drops the hidden names from a NUL-separated xattr name list in place; returns the new length. */
+    /**
+     * Drops the hidden names, and those that are not UTF-8 (getxattr could not be asked for them),
+     * from a NUL-separated xattr name list in place; returns the new length.
+     */
     static int withoutHidden(Pointer list, int n) {
         byte[] all = new byte[n];
         list.get(0, all, 0, n);
@@ -429,8 +452,8 @@ public class ReadOnlyFs extends FuseStubFS {
         int start = 0;
         for (int i = 0; i < n; i++) {
             if (all[i] != 0) continue;
-            String name = new String(all, start, i - start, java.nio.charset.StandardCharsets.UTF_8);
-            if (!hiddenXattr(name)) kept.write(all, start, i - start + 1);
+            String name = sharefs.backing.Utf8.strict(all, start, i - start);
+            if (name != null && !hiddenXattr(name)) kept.write(all, start, i - start + 1);
             start = i + 1;
         }
         byte[] out = kept.toByteArray();

@@ -226,14 +226,27 @@ public final class SharefsFs extends ReadOnlyFs {
         }
     }
 
+    /** What libfuse calls is {@link #symlink(byte[], String)}, with the target's bytes (see NameCallbacks). */
     @Override
     public int symlink(String target, String linkPath) {
+        try {
+            return symlink(target.getBytes(java.nio.charset.StandardCharsets.UTF_8), linkPath);
+        } catch (Throwable t) {
+            return Errs.fail("symlink", linkPath, t);
+        }
+    }
+
+    /**
+     * The target is the caller's bytes, whatever they are, not a name of this filesystem: stored
+     * verbatim and never resolved by the daemon (the caller's kernel resolves it, in the caller's
+     * namespace), as readlink hands back the stored bytes verbatim.
+     */
+    int symlink(byte[] target, String linkPath) {
         try {
             Who who = who();
             if (who == Who.STRANGER) return -Errno.EACCES;
             FusePath p = FusePath.parse(linkPath);
             Target t = toCreate(p, 0, who);
-            // Stored verbatim: the caller's kernel resolves it in the caller's namespace, never the daemon.
             return t.refused() ? t.errno() : t.root().symlink(target, p.rel());
         } catch (Throwable t) {
             return Errs.fail("symlink", linkPath, t);

@@ -2,14 +2,12 @@ package sharefs.sharing;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import sharefs.backing.TreeRemover;
 import sharefs.store.Home;
 
 /** The bytes of folders under storage/: created, moved to and from trash, purged. */
@@ -48,13 +46,13 @@ final class FolderBytes {
 
     /** Moves the bytes to the trash, leaving a mark until {@link #align} sees the move's outcome. */
     void toTrash(String folderId) {
-        mark(folderId);
+        mark(marks(), folderId);
         move(home.folderDir(folderId), home.trashedFolderDir(folderId));
     }
 
     /** Moves the bytes back from the trash, leaving a mark likewise. */
     void fromTrash(String folderId) {
-        mark(folderId);
+        mark(marks(), folderId);
         move(home.trashedFolderDir(folderId), home.folderDir(folderId));
     }
 
@@ -93,8 +91,32 @@ final class FolderBytes {
         return home.storage().resolve(".moving");
     }
 
-    private void mark(String folderId) {
-        Path dir = marks();
+    /** Where the marks of purges are: storage/.purging, likewise. */
+    private Path purgeMarks() {
+        return home.storage().resolve(".purging");
+    }
+
+    /**
+     * Marks the start of a purge of a trashed folder's bytes; {@link #purgeMarked} says so until
+     * {@link #unmarkPurge}. A purge cut short (a crash) leaves the mark: its bytes are partly gone.
+     */
+    void markPurge(String folderId) {
+        mark(purgeMarks(), folderId);
+    }
+
+    boolean purgeMarked(String folderId) {
+        return Files.exists(purgeMarks().resolve(Home.checkedFolderId(folderId)), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
+    void unmarkPurge(String folderId) {
+        try {
+            Files.deleteIfExists(purgeMarks().resolve(Home.checkedFolderId(folderId)));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot drop the purge mark of " + folderId + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void mark(Path dir, String folderId) {
         try {
             if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
@@ -103,7 +125,7 @@ final class FolderBytes {
             Path m = dir.resolve(Home.checkedFolderId(folderId));
             if (!Files.exists(m, java.nio.file.LinkOption.NOFOLLOW_LINKS)) Files.createFile(m);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot mark the move of " + folderId + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot mark " + folderId + " in " + dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -121,27 +143,18 @@ final class FolderBytes {
         }
     }
 
-    /** Removes a trashed folder's bytes for good. Never follows a symlink while walking. */
+    /**
+     * Removes a trashed folder's bytes for good, one descriptor-relative call at a time (any depth,
+     * any names, no symlink followed, no other filesystem entered: see TreeRemover). Throws
+     * IllegalStateException with one line naming what could not be removed; the rest stays.
+     */
     void purge(String folderId) {
-        Path dir = home.trashedFolderDir(folderId);
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        String id = Home.checkedFolderId(folderId);
+        if (!Files.exists(home.trash(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
         try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                    if (exc != null) throw exc;
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            TreeRemover.remove(home.trash(), id);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot purge " + dir + ": " + e.getMessage(), e);
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 }

@@ -12,6 +12,8 @@ import sharefs.store.Jdbc;
 public final class Folders {
     private final Database db;
     private final FolderBytes bytes;
+    /** Folders whose bytes this process is removing now: one purge of a folder at a time. */
+    private final java.util.Set<String> purging = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Folders(Database db, FolderBytes bytes) {
         this.db = db;
@@ -197,6 +199,12 @@ public final class Folders {
         return db.write(c -> {
             User actor = Lookups.user(c, actorEmail);
             Folder f = trashed(c, actor, nameOrId);
+            if (bytes.purgeMarked(f.id())) {
+                throw SharingException.conflict(purging.contains(f.id())
+                        ? "folder '" + f.name() + "' is being purged"
+                        : "a purge of folder '" + f.name() + "' was cut short and part of its bytes are gone:"
+                                + " purge it again to finish (folder purge " + f.id() + ")");
+            }
             String name = newName != null ? newName : f.name();
             Folder renamed = new Folder(f.id(), name, f.ownerUserId(), f.ownerProjectId(), f.projectPerm(), f.usage(),
                     "active", f.createdAt(), null);
@@ -214,15 +222,57 @@ public final class Folders {
         });
     }
 
+    /**
+     * Removes a trashed folder's bytes for good and only then marks it purged: a purge that
+     * cannot remove everything leaves the folder trashed, and restorable with what is left, and
+     * says in one line what stopped it. The removal runs outside any transaction, so purging a
+     * big folder holds up no other write (a kick-out least of all); a purge mark, set in a write
+     * and so ordered with every restore, keeps restore off the bytes meanwhile.
+     */
     public void purge(String actorEmail, String nameOrId) {
-        Folder f = db.write(c -> {
+        String[] marked = new String[1];
+        Folder f;
+        try {
+            f = db.write(c -> {
+                Folder t = trashed(c, Lookups.user(c, actorEmail), nameOrId);
+                if (!bytes.purgeMarked(t.id())) marked[0] = t.id();
+                bytes.markPurge(t.id()); // last, inside the transaction (see delete)
+                return t;
+            });
+        } catch (RuntimeException e) {
+            // A transaction that did not commit started no purge: its mark goes (restore would refuse otherwise).
+            if (marked[0] != null) unmarkQuietly(marked[0], e);
+            throw e;
+        }
+        if (!purging.add(f.id())) throw SharingException.conflict("folder '" + f.name() + "' is being purged already");
+        try {
+            bytes.purge(f.id());
+        } catch (IllegalStateException e) {
+            IllegalStateException failed = new IllegalStateException("cannot purge folder '" + f.name() + "' (" + f.id()
+                    + "): " + e.getMessage() + "; it stays in the trash", e);
+            unmarkQuietly(f.id(), failed);
+            throw failed;
+        } finally {
+            purging.remove(f.id());
+        }
+        db.write(c -> {
             User actor = Lookups.user(c, actorEmail);
-            Folder t = trashed(c, actor, nameOrId);
-            Jdbc.update(c, "UPDATE folders SET state = 'purged' WHERE id = ?", t.id());
-            AuditLog.record(c, actor, "folder.purge", t, null, "bytes removed");
-            return t;
+            if (Jdbc.update(c, "UPDATE folders SET state = 'purged' WHERE id = ? AND state = 'trashed'", f.id()) == 1) {
+                AuditLog.record(c, actor, "folder.purge", f, null, "bytes removed");
+            }
+            return null;
         });
-        bytes.purge(f.id());
+        // After the commit: a crash before it leaves the mark, and restore refuses a folder whose bytes are gone.
+        bytes.unmarkPurge(f.id());
+    }
+
+    /** Drops a purge mark; should that fail, the mark stays and restore asks for the purge to be run again. */
+    private void unmarkQuietly(String folderId, RuntimeException failure) {
+        try {
+            bytes.unmarkPurge(folderId);
+        } catch (RuntimeException markStays) {
+            failure.addSuppressed(markStays);
+        }
     }
 
     private static Folder trashed(Connection c, User actor, String nameOrId) throws SQLException {

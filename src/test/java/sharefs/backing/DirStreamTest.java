@@ -151,6 +151,46 @@ class DirStreamTest {
         }
     }
 
+    /**
+     * A name that is not UTF-8 is skipped and told to the handler as its bytes; the listing around
+     * it resumes at every cookie as if it were not there, and names holding U+FFFD are listed.
+     */
+    @Test
+    void namesThatAreNotUtf8_areSkipped_andToldAsTheirBytes() throws IOException {
+        Path d = Files.createDirectory(dir.resolve("mixed"));
+        Set<String> valid = new TreeSet<>(List.of(".", ".."));
+        Set<String> invalid = new TreeSet<>();
+        LibC lib = Native.libc();
+        for (int i = 0; i < 300; i++) {
+            String n = "ok" + i + (i % 10 == 0 ? "\uFFFD" : "");
+            Files.createFile(d.resolve(n));
+            valid.add(n);
+            byte[] bad = ("bad" + i + "-").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            bad = java.util.Arrays.copyOf(bad, bad.length + 2);
+            bad[bad.length - 2] = (byte) (0xf8 + i % 8); // never a lead byte
+            byte[] path = LibC.cstr(d + "/");
+            byte[] full = java.util.Arrays.copyOf(path, path.length - 1 + bad.length);
+            System.arraycopy(bad, 0, full, path.length - 1, bad.length);
+            int fd = lib.openat(Flags.AT_FDCWD, full, Flags.O_CREAT | Flags.O_WRONLY | Flags.O_CLOEXEC, 0644);
+            assertTrue(fd >= 0, "create " + Utf8.escaped(bad) + ": " + Errno.describe(Native.errno()));
+            lib.close(fd);
+            invalid.add(Utf8.escaped(java.util.Arrays.copyOf(bad, bad.length - 1)));
+        }
+        for (int room : new int[] {1, 7, Integer.MAX_VALUE}) {
+            List<String> told = new ArrayList<>();
+            int fd = root.openDir("mixed");
+            assertTrue(fd >= 0, "openDir: " + fd);
+            try (DirStream s = new DirStream(fd, b -> told.add(Utf8.escaped(b)))) {
+                List<Entry> got = all(s, room);
+                List<String> listed = got.stream().map(Entry::name).toList();
+                assertEquals(listed.size(), new HashSet<>(listed).size(), "a name came twice");
+                assertEquals(valid, new TreeSet<>(listed), "room " + room);
+                assertEquals(told.size(), new HashSet<>(told).size(), "a skipped name was told twice");
+                assertEquals(invalid, new TreeSet<>(told), "room " + room);
+            }
+        }
+    }
+
     @Test
     void afterClose_readsAreEBADF() {
         DirStream s = open("d");

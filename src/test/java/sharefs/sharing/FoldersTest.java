@@ -400,6 +400,84 @@ class FoldersTest extends SharingTestBase {
         assertTrue(auditActions().contains("folder.purge"));
     }
 
+    private long state(String folderId, String state) {
+        return count("SELECT COUNT(*) FROM folders WHERE id = ? AND state = ?", folderId, state);
+    }
+
+    /**
+     * A tree whose joined paths are far beyond PATH_MAX, with symlinks at every level pointing
+     * outside it (absolute, relative and to "/") and names that are not UTF-8: every byte goes,
+     * nothing outside is touched, and the folder is purged only then.
+     */
+    @Test
+    void purgeOfATreeDeeperThanPathMax_removesEveryByte_andFollowsNoSymlink() throws Exception {
+        FolderAccess f = folder(ANN, "tests");
+        Path outside = sharefs.backing.DeepTree.outside(dir.resolve("outside"));
+        sharefs.backing.DeepTree.make(home.folderDir(f.folderId()).resolve("deep"), 300, outside);
+        Files.createSymbolicLink(home.folderDir(f.folderId()).resolve("top-link"), outside);
+        s.folders().delete(ANN, "tests");
+        s.folders().purge(ANN, "tests");
+        assertFalse(Files.exists(home.trashedFolderDir(f.folderId()), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertEquals("keep", Files.readString(outside.resolve("file")), "purge followed a symlink");
+        try (var l = Files.list(outside)) {
+            assertEquals(List.of(outside.resolve("file")), l.toList(), "purge followed a symlink");
+        }
+        assertEquals(1, state(f.folderId(), "purged"));
+        assertTrue(s.folders().trash(ANN).isEmpty());
+        assertTrue(auditActions().contains("folder.purge"));
+        assertFalse(storageDirs().contains(f.folderId()));
+        assertFalse(new FolderBytes(home).purgeMarked(f.folderId()), "the purge mark is dropped");
+    }
+
+    /**
+     * What cannot be removed stops the purge: one line says what and why, the folder stays
+     * trashed (its purge is not recorded), and it can be restored with what is left.
+     */
+    @Test
+    void purgeThatCannotRemoveEverything_leavesTheFolderTrashedAndRestorable() throws Exception {
+        FolderAccess f = folder(ANN, "tests");
+        Path stuck = Files.createDirectories(home.folderDir(f.folderId()).resolve("a/b"));
+        Files.writeString(stuck.resolve("immutable"), "x");
+        s.folders().delete(ANN, "tests");
+        Path trashed = home.trashedFolderDir(f.folderId()).resolve("a/b/immutable");
+        Process p = new ProcessBuilder("chattr", "+i", trashed.toString()).redirectErrorStream(true).start();
+        boolean done = p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        org.junit.jupiter.api.Assumptions.assumeTrue(done && p.exitValue() == 0,
+                "no immutable files here (needs root and a filesystem that has them)");
+        try {
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> s.folders().purge(ANN, "tests"));
+            assertOneLine(e.getMessage());
+            assertEquals("cannot purge folder 'tests' (" + f.folderId() + "): cannot remove " + trashed
+                    + ": Operation not permitted (errno 1); it stays in the trash", e.getMessage());
+            assertEquals(1, state(f.folderId(), "trashed"));
+            assertEquals(List.of("tests"), s.folders().trash(ANN).stream().map(TrashedFolder::name).toList());
+            assertFalse(auditActions().contains("folder.purge"));
+        } finally {
+            new ProcessBuilder("chattr", "-i", trashed.toString()).start().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        s.folders().restore(ANN, "tests", null);
+        assertEquals("x", Files.readString(home.folderDir(f.folderId()).resolve("a/b/immutable")));
+        assertEquals(List.of("tests"), names(ANN));
+        assertConsistent();
+    }
+
+    /** A purge cut short (the process died mid-walk) keeps restore off the half-removed bytes until purged again. */
+    @Test
+    void aPurgeCutShort_keepsRestoreOff_untilItIsRunAgain() throws Exception {
+        FolderAccess f = folder(ANN, "tests");
+        Files.writeString(home.folderDir(f.folderId()).resolve("a.txt"), "x");
+        s.folders().delete(ANN, "tests");
+        new FolderBytes(home).markPurge(f.folderId());
+        String m = refusedUnchanged(CONFLICT, () -> s.folders().restore(ANN, "tests", null));
+        assertEquals("a purge of folder 'tests' was cut short and part of its bytes are gone: purge it again to finish"
+                + " (folder purge " + f.folderId() + ")", m);
+        s.folders().purge(ANN, f.folderId());
+        assertEquals(1, state(f.folderId(), "purged"));
+        assertFalse(Files.exists(home.trashedFolderDir(f.folderId())));
+        assertFalse(new FolderBytes(home).purgeMarked(f.folderId()));
+    }
+
     @Test
     void trashListsOwnFoldersAndForAdminsProjectFolders() {
         folder(ANN, "a");
