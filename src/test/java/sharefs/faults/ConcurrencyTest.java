@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,7 +34,10 @@ import sharefs.sharing.UsageMode;
  * Part 3: three mounts (owner, an edit-delete invitee, an edit invitee whose permission the
  * owner keeps changing, revoking and re-granting) and many threads writing unique files into one
  * shared folder. Every write that returned success is there with its bytes (unless a delete
- * later succeeded); every write that returned an error left nothing of itself behind.
+ * later succeeded); every write that returned an error left nothing of itself behind. Each
+ * delete of an existing file answers exactly what the deleter's access of the moment says: the
+ * edit-delete invitee's always succeed, and the churned invitee's succeed only while it may
+ * delete (EROFS under view, EACCES under edit, ENOENT once kicked out).
  */
 class ConcurrencyTest {
     static final String OWNER = "owner@x.io", WD = "wd@x.io", ED = "ed@x.io", FOLDER = "shared";
@@ -56,6 +60,10 @@ class ConcurrencyTest {
 
     /** What one write did: its bytes, and how far it got. */
     record Write(Path backingName, byte[] bytes, boolean ok, boolean created, String error) {
+    }
+
+    /** One delete by the churned invitee: of which file, when (System.nanoTime()), and what it answered. */
+    record Unlink(String victim, long start, long end, String outcome) {
     }
 
     void churn(long millis, int threadsPerMount) throws Exception {
@@ -85,6 +93,12 @@ class ConcurrencyTest {
 
             Map<String, Write> writes = new ConcurrentHashMap<>();
             Map<String, Boolean> deleted = new ConcurrentHashMap<>();
+            // Files that exist and no deleter holds: a deleter takes one out, and puts it back if refused.
+            List<String> present = new ArrayList<>();
+            List<Unlink> edUnlinks = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<String> wdRefusals = new java.util.concurrent.CopyOnWriteArrayList<>();
+            AccessTimeline edAccess = new AccessTimeline(new AccessTimeline.Access(Permission.EDIT));
+            Path edMount = mounts.get(ED);
             AtomicLong ops = new AtomicLong(), changes = new AtomicLong(), failedOps = new AtomicLong(), deletes = new AtomicLong();
             AtomicBoolean stop = new AtomicBoolean();
             ExecutorService pool = Executors.newCachedThreadPool();
@@ -98,24 +112,39 @@ class ConcurrencyTest {
                     boolean deleter = !e.getKey().equals(OWNER) && i == 0;
                     futures.add(pool.submit(() -> {
                         Random rnd = new Random(tag.hashCode());
-                        List<String> mine = new ArrayList<>();
                         for (int n = 0; !stop.get(); n++) {
                             String name = tag + "-" + n + ".dat";
                             Write w = write(dir.resolve(name), backing.resolve(name), tag, n, rnd);
                             writes.put(name, w);
                             ops.incrementAndGet();
                             if (!w.ok) failedOps.incrementAndGet();
-                            if (w.ok) mine.add(name);
-                            // Deleters try to remove a random earlier file (any writer's) now and then.
+                            if (w.ok) {
+                                synchronized (present) {
+                                    present.add(name);
+                                }
+                            }
+                            // Deleters remove a random existing file (any writer's) now and then.
                             if (deleter && n % 3 == 2) {
-                                List<String> all = new ArrayList<>(writes.keySet());
-                                String victim = all.get(rnd.nextInt(all.size()));
-                                try {
-                                    Files.delete(dir.resolve(victim));
+                                String victim;
+                                synchronized (present) {
+                                    victim = present.isEmpty() ? null : present.remove(rnd.nextInt(present.size()));
+                                }
+                                if (victim == null) continue;
+                                long start = System.nanoTime();
+                                int rc = Syscalls.unlink(dir.resolve(victim));
+                                long end = System.nanoTime();
+                                if (rc == 0) {
                                     deleted.put(victim, true);
                                     deletes.incrementAndGet();
-                                } catch (IOException ignored) {
-                                    // EACCES/EROFS/ENOENT as the permission of the moment says.
+                                } else {
+                                    synchronized (present) {
+                                        present.add(victim);
+                                    }
+                                }
+                                if (who.equals("ed")) {
+                                    edUnlinks.add(new Unlink(victim, start, end, Syscalls.outcome(rc)));
+                                } else if (rc != 0) {
+                                    wdRefusals.add(victim + ": " + Syscalls.outcome(rc));
                                 }
                                 ops.incrementAndGet();
                             }
@@ -124,21 +153,31 @@ class ConcurrencyTest {
                     }));
                 }
             }
-            // The owner churns the edit invitee's permission, and revokes/re-invites it.
+            // The owner churns the edit invitee's permission, and revokes/re-invites it. After each
+            // change it waits until the invitee's mount serves a view built after it, so the
+            // timeline knows, without any timing bound, which access each delete may have met.
             futures.add(pool.submit(() -> {
                 Random rnd = new Random(7);
                 boolean shared = true;
                 while (!stop.get()) {
                     int k = rnd.nextInt(5);
+                    AccessTimeline.Access next;
+                    long asked = System.nanoTime();
                     if (shared && k < 3) {
-                        in.sharing.shares().set(OWNER, FOLDER, ED, Permission.values()[k]);
+                        next = new AccessTimeline.Access(Permission.values()[k]);
+                        in.sharing.shares().set(OWNER, FOLDER, ED, next.perm());
                     } else if (shared) {
+                        next = AccessTimeline.Access.NONE;
                         in.sharing.shares().revoke(OWNER, FOLDER, ED);
                         shared = false;
                     } else {
-                        share(in, ED, Permission.values()[rnd.nextInt(3)]);
+                        next = new AccessTimeline.Access(Permission.values()[rnd.nextInt(3)]);
+                        share(in, ED, next.perm());
                         shared = true;
                     }
+                    long version = in.sharing.db().changeCounter();
+                    Install.await("the edit invitee's mount serves change " + version, 10_000, () -> in.viewVersion(edMount) >= version);
+                    edAccess.changed(next, asked, System.nanoTime());
                     changes.incrementAndGet();
                     Install.sleep(50 + rnd.nextInt(150));
                 }
@@ -172,8 +211,25 @@ class ConcurrencyTest {
                 if (deleted.containsKey(e.getKey())) assertFalse(Files.exists(w.backingName), "deleted file back: " + e.getKey());
             }
             assertTrue(checked > 0 && failedOps.get() > 0, "churn must both allow and refuse: " + checked + "/" + failedOps);
-            System.out.printf("[faults] concurrency: %d ops (%d refused, %d deletes), %d permission changes, %d writes verified, %d refused creates absent%n",
-                    ops.get(), failedOps.get(), deletes.get(), changes.get(), checked, absent);
+
+            // The edit-delete invitee may always delete: every one of its deletes succeeded.
+            assertEquals(List.of(), wdRefusals, "deletes refused to the edit-delete invitee");
+            // The churned invitee's deletes answered what one of the accesses possible at the time says.
+            Map<String, Integer> edOutcomes = new java.util.TreeMap<>();
+            List<String> wrong = new ArrayList<>();
+            for (Unlink u : edUnlinks) {
+                Set<String> allowed = edAccess.unlinkOutcomesDuring(u.start(), u.end());
+                if (!allowed.contains(u.outcome())) {
+                    wrong.add(u.victim() + ": " + u.outcome() + " while the access was " + edAccess.possibleDuring(u.start(), u.end()));
+                }
+                edOutcomes.merge(u.outcome(), 1, Integer::sum);
+            }
+            assertEquals(List.of(), wrong, "deletes by the churned invitee that its access did not allow");
+            long refused = edUnlinks.stream().filter(u -> !u.outcome().equals("ok")).count();
+            assertTrue(refused > 0 && edAccess.changes() > 0, "the churn must refuse deletes: " + edOutcomes);
+            System.out.printf("[faults] concurrency: %d ops (%d refused, %d deletes), %d permission changes, %d writes verified,"
+                    + " %d refused creates absent; churned deleter: %s%n",
+                    ops.get(), failedOps.get(), deletes.get(), changes.get(), checked, absent, edOutcomes);
         }
     }
 

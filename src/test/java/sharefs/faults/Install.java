@@ -180,6 +180,39 @@ final class Install implements AutoCloseable {
         return false;
     }
 
+    /** A condition polled until it holds; an I/O error while polling counts as "not yet". */
+    interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    /**
+     * Waits until cond holds, failing with what (and the last error, if any) once millis have
+     * passed: the deadline bounds a wait, it never decides an outcome.
+     */
+    static void await(String what, long millis, Condition cond) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        Exception last = null;
+        while (true) {
+            try {
+                if (cond.holds()) return;
+                last = null;
+            } catch (Exception e) {
+                last = e;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + millis + " ms: " + what + (last == null ? "" : " (last error: " + last + ")"));
+            }
+            sleep(10);
+        }
+    }
+
+    /** The version of the view the in-process agent serves at mp (the change counter it was read at). */
+    long viewVersion(Path mp) {
+        if (agent == null) throw new IllegalStateException("only an in-process agent's views can be read");
+        return agent.mounts().status().stream().filter(m -> m.mountPoint().equals(mp)).findFirst()
+                .orElseThrow(() -> new AssertionError("the agent serves no mount at " + mp)).viewVersion();
+    }
+
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);
