@@ -36,9 +36,7 @@ class PgOutageTest {
     @Timeout(240)
     void mountsKeepTheirSnapshotWhileTheServerIsDownAndChangesFlowOnceItIsBack() throws Exception {
         try (TwoNodes nodes = new TwoNodes(tmp, 1, TwoNodes.SLOW_POLL_MILLIS)) {
-            nodes.ok(1, "user", "add", ANN);
-            nodes.ok(1, "user", "add", BOB);
-            nodes.ok(1, "--as", ANN, "folder", "create", "proj");
+            nodes.usersAndFolder(ANN, BOB, "proj");
             nodes.ok(1, "--as", ANN, "folder", "create", "other");
             nodes.ok(1, "--as", ANN, "share", "invite", "proj", "--to", BOB, "--perm", "view");
             nodes.ok(1, "--as", BOB, "invitation", "accept", "1");

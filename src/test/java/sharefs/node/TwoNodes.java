@@ -82,6 +82,13 @@ final class TwoNodes implements AutoCloseable {
         return r;
     }
 
+    /** Through node 1: the users, and owner's folder with this name. */
+    void usersAndFolder(String owner, String other, String folder) {
+        ok(1, "user", "add", owner);
+        ok(1, "user", "add", other);
+        ok(1, "--as", owner, "folder", "create", folder);
+    }
+
     /** Mounts email's view on node, for the session uid, and returns the mountpoint. */
     Path mount(int node, String email, int uid, String name) throws IOException {
         Path mp = Files.createDirectories(dir.resolve(name));

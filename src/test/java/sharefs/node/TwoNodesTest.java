@@ -31,9 +31,7 @@ class TwoNodesTest {
     @Timeout(180)
     void aShareADowngradeAndAKickOutOnNodeOneReachALiveMountOnNodeTwo() throws Exception {
         try (TwoNodes nodes = new TwoNodes(tmp, 2, TwoNodes.SLOW_POLL_MILLIS)) {
-            nodes.ok(1, "user", "add", ANN);
-            nodes.ok(1, "user", "add", BOB);
-            nodes.ok(1, "--as", ANN, "folder", "create", "proj");
+            nodes.usersAndFolder(ANN, BOB, "proj");
             Path a = nodes.mount(1, ANN, ANN_UID, "ann-on-node1");
             Path b = nodes.mount(2, BOB, BOB_UID, "bob-on-node2");
             try (MountDeadline d = MountDeadline.of(Duration.ofSeconds(150), a, b)) {
@@ -83,9 +81,7 @@ class TwoNodesTest {
     @Timeout(180)
     void whatOneNodeWritesAndClosesTheOtherNodesNextOpenReadsInFull() throws Exception {
         try (TwoNodes nodes = new TwoNodes(tmp, 2, TwoNodes.SLOW_POLL_MILLIS)) {
-            nodes.ok(1, "user", "add", ANN);
-            nodes.ok(1, "user", "add", BOB);
-            nodes.ok(1, "--as", ANN, "folder", "create", "proj");
+            nodes.usersAndFolder(ANN, BOB, "proj");
             nodes.ok(1, "--as", ANN, "share", "invite", "proj", "--to", BOB, "--perm", "edit-delete");
             nodes.ok(2, "--as", BOB, "invitation", "accept", "1");
             Path a = nodes.mount(1, ANN, ANN_UID, "ann-on-node1");
