@@ -12,7 +12,8 @@ import sharefs.fs.Preflight;
         description = "Unmount a sharefs view. Refused while files are open in it, unless --force.")
 final class UmountCommand extends Leaf {
     @Parameters(paramLabel = "MOUNTPOINT") Path mountPoint;
-    @Option(names = "--force", description = "Detach even while files are open (lazy unmount)") boolean force;
+    @Option(names = "--force", description = "Detach even while files are open, and abort the mount's FUSE connection:"
+            + " a call stuck on it returns, and descriptors still open in the view fail") boolean force;
 
     @Override
     int run(Context ctx) {

@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /** Reads /proc/self/mountinfo: is a path a mountpoint, and of which filesystem type. */
 public final class MountTable {
-    public record Entry(Path mountPoint, String fsType, String source) {
+    /** device: major:minor of the mount (a FUSE mount's minor names its connection under fusectl). */
+    public record Entry(Path mountPoint, String fsType, String source, String device) {
     }
 
     private MountTable() {
@@ -31,7 +32,7 @@ public final class MountTable {
             String[] tail = line.substring(dash + 3).split(" ");
             Path mp = Path.of(unescape(f[4]));
             // The last matching line wins: it is the mount on top.
-            if (mp.equals(target)) found = new Entry(mp, tail[0], tail.length > 1 ? unescape(tail[1]) : "");
+            if (mp.equals(target)) found = new Entry(mp, tail[0], tail.length > 1 ? unescape(tail[1]) : "", f[2]);
         }
         return Optional.ofNullable(found);
     }

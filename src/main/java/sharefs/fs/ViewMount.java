@@ -234,12 +234,16 @@ public final class ViewMount implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
-        if (!loop.isDone()) {
+        // Already detached (a forced unmount): nothing to unmount, only the loop to let end.
+        boolean listed = MountTable.find(request.mountPoint()).map(MountTable::isSharefs).orElse(false);
+        if (!loop.isDone() && listed) {
             String err = Preflight.unmount(request.mountPoint(), false);
             if (err != null) {
                 log.warn("unmount of {} refused ({}); detaching lazily", request.mountPoint(), err);
                 Preflight.unmount(request.mountPoint(), true);
             }
+        }
+        if (!loop.isDone()) {
             try {
                 loop.get(10, TimeUnit.SECONDS);
             } catch (Exception ignored) {

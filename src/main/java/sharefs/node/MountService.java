@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import sharefs.access.Grant;
 import sharefs.fs.MountException;
 import sharefs.fs.MountRequest;
+import sharefs.fs.FuseConnection;
 import sharefs.fs.MountTable;
 import sharefs.fs.NativeWarmUp;
 import sharefs.fs.DescriptorPool;
@@ -179,13 +180,18 @@ public final class MountService implements AutoCloseable {
     }
 
     /**
-     * Unmounts mp. Refused while files are open unless force (then detached lazily). A sharefs
-     * mount this agent does not serve is cleaned up only when its daemon is gone (ENOTCONN).
+     * Unmounts mp. Refused while files are open unless force: then it is detached lazily and its
+     * FUSE connection aborted, so no caller stays blocked on a request the agent cannot answer (a
+     * worker stuck on a hung backing filesystem) and no descriptor opened in the view reads or
+     * writes any more. A sharefs mount this agent does not serve is cleaned up only when its
+     * daemon is gone (ENOTCONN).
      */
     public void unmount(Path mp, boolean force) {
         ViewMount m = mounts.get(mp);
+        Optional<MountTable.Entry> entry = force ? MountTable.find(mp) : Optional.empty();
         if (m == null) {
             unmountForeign(mp);
+            entry.ifPresent(FuseConnection::abort);
             return;
         }
         String err = m.unmount(force);
@@ -193,6 +199,7 @@ public final class MountService implements AutoCloseable {
             String why = err.contains("busy") ? "files are open in it (use --force to detach anyway)" : err;
             throw new MountException("cannot unmount " + mp + ": " + why);
         }
+        entry.filter(MountTable::isSharefs).ifPresent(FuseConnection::abort);
         forget(mp, m, null);
     }
 

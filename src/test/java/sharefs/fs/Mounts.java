@@ -165,19 +165,9 @@ final class Mounts implements AutoCloseable {
      * that FUSE connection (fusectl), so the blocked syscalls return and the JVM can still exit.
      */
     static void abortConnection(Path mp) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                String[] f = line.split(" ");
-                if (f.length > 4 && Path.of(MountTable.unescape(f[4])).equals(mp.toAbsolutePath().normalize())) {
-                    String minor = f[2].substring(f[2].indexOf(':') + 1);
-                    Path abort = Path.of("/sys/fs/fuse/connections", minor, "abort");
-                    if (Files.exists(abort)) Files.writeString(abort, "1");
-                    else System.err.println("cannot abort the FUSE connection of " + mp + ": fusectl not mounted");
-                }
-            }
-        } catch (IOException e) {
-            System.err.println("cannot abort the FUSE connection of " + mp + ": " + e);
-        }
+        MountTable.find(mp).ifPresent(e -> {
+            if (!FuseConnection.abort(e)) System.err.println("cannot abort the FUSE connection of " + mp);
+        });
     }
 
     record Result(int exit, String out, String err) {

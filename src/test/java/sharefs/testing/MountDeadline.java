@@ -1,7 +1,5 @@
 package sharefs.testing;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,35 +35,9 @@ public final class MountDeadline implements AutoCloseable {
         return new MountDeadline(limit, List.of(mountPoints));
     }
 
-    /** Writes 1 to /sys/fs/fuse/connections/N/abort for the mount at mp, if it is mounted. */
+    /** Aborts the FUSE connection of the mount at mp (fusectl), if it is mounted. */
     public static void abort(Path mp) {
-        Path want = mp.toAbsolutePath().normalize();
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                String[] f = line.split(" ");
-                if (f.length > 4 && Path.of(unescape(f[4])).equals(want)) {
-                    Path abort = Path.of("/sys/fs/fuse/connections", f[2].substring(f[2].indexOf(':') + 1), "abort");
-                    if (Files.exists(abort)) Files.writeString(abort, "1");
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            System.err.println("cannot abort the FUSE connection of " + mp + ": " + e);
-        }
-    }
-
-    /** mountinfo escapes space, tab, newline and backslash as octal. */
-    private static String unescape(String s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && i + 3 < s.length()) {
-                b.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
+        sharefs.fs.MountTable.find(mp).ifPresent(sharefs.fs.FuseConnection::abort);
     }
 
     @Override
