@@ -13,7 +13,7 @@ import sharefs.fs.Preflight;
 final class UmountCommand extends Leaf {
     @Parameters(paramLabel = "MOUNTPOINT") Path mountPoint;
     @Option(names = "--force", description = "Detach even while files are open, and abort the mount's FUSE connection:"
-            + " a call stuck on it returns, and descriptors still open in the view fail") boolean force;
+            + " a call stuck on it returns, and nothing is served through it any more") boolean force;
 
     @Override
     int run(Context ctx) {

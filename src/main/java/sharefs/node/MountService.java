@@ -182,9 +182,9 @@ public final class MountService implements AutoCloseable {
     /**
      * Unmounts mp. Refused while files are open unless force: then it is detached lazily and its
      * FUSE connection aborted, so no caller stays blocked on a request the agent cannot answer (a
-     * worker stuck on a hung backing filesystem) and no descriptor opened in the view reads or
-     * writes any more. A sharefs mount this agent does not serve is cleaned up only when its
-     * daemon is gone (ENOTCONN).
+     * worker stuck on a hung backing filesystem) and nothing is served through it any more. A
+     * sharefs mount this agent does not serve is cleaned up only when its daemon is gone
+     * (ENOTCONN).
      */
     public void unmount(Path mp, boolean force) {
         ViewMount m = mounts.get(mp);

@@ -619,7 +619,8 @@ class FaultsTest {
             Path mp = in.mountPoint("view");
             in.mount(OWNER, mp);
             Files.writeString(mp.resolve("docs").resolve("open.txt"), "busy");
-            try (InputStream open = new FileInputStream(mp.resolve("docs").resolve("open.txt").toFile())) {
+            InputStream open = new FileInputStream(mp.resolve("docs").resolve("open.txt").toFile());
+            try {
                 Install.Result r = in.cli("umount", mp.toString());
                 assertEquals(1, r.rc(), r.out() + r.err());
                 assertTrue(r.err().contains("files are open") || r.err().contains("busy"), r.err());
@@ -629,6 +630,11 @@ class FaultsTest {
                 Install.Result forced = in.cli("umount", "--force", mp.toString());
                 assertEquals(0, forced.rc(), forced.err());
                 assertFalse(MountTable.find(mp).isPresent());
+            } finally {
+                // The connection was aborted: what the descriptor still asks of the daemon fails
+                // (close's flush), where the kernel's page cache cannot answer for it.
+                IOException closing = assertThrows(IOException.class, open::close, "close flushes through the aborted connection");
+                assertEquals("Transport endpoint is not connected", closing.getMessage());
             }
             Install.Result status = in.cli("--json", "node", "status");
             assertEquals(0, status.rc(), status.err());
