@@ -29,7 +29,8 @@ final class FuseControl {
         return abortThroughPrivateMount(connection);
     }
 
-    private static int abortThroughPrivateMount(int connection) {
+    /** Package-private so a test can take this path where the system has fusectl mounted. */
+    static int abortThroughPrivateMount(int connection) {
         Path dir;
         try {
             dir = Files.createTempDirectory("sharefs-fusectl", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
