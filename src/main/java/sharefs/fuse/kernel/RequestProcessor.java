@@ -36,8 +36,9 @@ final class RequestProcessor {
         try {
             h = decoder.header(b, n);
         } catch (Malformed m) {
-            log.warn("refusing a malformed request (unique {}): {}", m.unique, m.getMessage());
-            if (m.unique != 0) send(buf, m.unique, m.errno, -1);
+            int op = n >= 8 ? b.getInt(4) : 0;
+            log.warn("refusing a malformed {} (unique {}): {}", Opcode.name(op), m.unique, m.getMessage());
+            if (m.unique != 0 && !Opcode.noReply(op)) send(buf, m.unique, m.errno, op);
             return;
         } catch (Throwable t) {
             log.error("cannot read a request header", t);
