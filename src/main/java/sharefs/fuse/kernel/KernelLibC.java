@@ -1,0 +1,59 @@
+package sharefs.fuse.kernel;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+import jnr.ffi.annotations.In;
+
+/**
+ * The libc calls the kernel-protocol engine needs: the FUSE device, mount(2)/umount2(2), and
+ * anonymous memory for request buffers. Native memory is passed as a Pointer: a {@code long}
+ * standing for an address reached mmap(2) garbled (EINVAL) in jnr-ffi 2.2's six-argument call.
+ * Public because jnr-ffi implements it in a class loader of its own.
+ */
+public interface KernelLibC {
+    int open(@In byte[] path, int flags, int mode);
+
+    int close(int fd);
+
+    long read(int fd, Pointer buf, long count);
+
+    /** writev(2) of iovcnt struct iovec at iov. */
+    long writev(int fd, Pointer iov, int iovcnt);
+
+    int mount(@In byte[] source, @In byte[] target, @In byte[] fstype, long flags, @In byte[] data);
+
+    int umount2(@In byte[] target, int flags);
+
+    Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset);
+
+    int munmap(Pointer addr, long length);
+
+    /** The binding, made once per JVM by class initialisation (thread-safe, immutable after). */
+    final class Holder {
+        static final KernelLibC LIBC = LibraryLoader.create(KernelLibC.class).load("c");
+        static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+
+        private Holder() {
+        }
+    }
+
+    static KernelLibC get() {
+        return Holder.LIBC;
+    }
+
+    /** errno of this thread's most recent call through the binding; read it before another call. */
+    static Runtime runtime() {
+        return Holder.RUNTIME;
+    }
+
+    static int errno() {
+        return Holder.RUNTIME.getLastError();
+    }
+
+    /** bytes of s (ASCII/UTF-8) plus a trailing NUL. */
+    static byte[] cstr(String s) {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return java.util.Arrays.copyOf(b, b.length + 1);
+    }
+}

@@ -1,0 +1,60 @@
+package sharefs.fuse.kernel;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Messages the daemon sends unasked (unique 0, the notify code in the error field), for the fs
+ * layer to drop what the kernel has cached when the truth changed behind it (a kick-out, a
+ * downgrade, a rename, another mount's write). Never call these from inside a handler call for
+ * the same directory or node: the kernel takes that inode's lock to invalidate, and the request
+ * holding it waits for the handler. Calls are serialised; each returns 0 or -errno, where
+ * -ENOENT means the kernel had nothing cached under that name or node, which is success too.
+ */
+public final class Notifier {
+    private static final int INVAL_INODE = 2, INVAL_ENTRY = 3;
+    private static final int HEADER = 16;
+
+    private final Channel channel;
+    private final NativeBuffer buf;
+    private boolean closed;
+
+    Notifier(Channel channel) {
+        this.channel = channel;
+        this.buf = NativeBuffer.allocate(HEADER + 16 + Args.NAME_MAX + 1 + 16);
+    }
+
+    /** Forget the entry name in directory parent (FUSE_NOTIFY_INVAL_ENTRY): the next use looks it up again. */
+    public synchronized int invalEntry(long parent, byte[] name) {
+        if (closed) return -Errors.ENODEV;
+        if (name.length == 0 || name.length > Args.NAME_MAX) return -Errors.EINVAL;
+        ByteBuffer b = buf.view();
+        int len = HEADER + 16 + name.length + 1;
+        header(b, len, INVAL_ENTRY);
+        b.putLong(HEADER, parent).putInt(HEADER + 8, name.length).putInt(HEADER + 12, 0);
+        b.put(HEADER + 16, name).put(HEADER + 16 + name.length, (byte) 0);
+        return channel.send(buf, len);
+    }
+
+    /**
+     * Forget node's attributes (FUSE_NOTIFY_INVAL_INODE) and, when offset is 0 or more, its
+     * cached data from offset for length bytes (0 or less: to the end).
+     */
+    public synchronized int invalInode(long node, long offset, long length) {
+        if (closed) return -Errors.ENODEV;
+        ByteBuffer b = buf.view();
+        int len = HEADER + 24;
+        header(b, len, INVAL_INODE);
+        b.putLong(HEADER, node).putLong(HEADER + 8, offset).putLong(HEADER + 16, length);
+        return channel.send(buf, len);
+    }
+
+    synchronized void close() {
+        if (closed) return;
+        closed = true;
+        buf.close();
+    }
+
+    private static void header(ByteBuffer b, int len, int code) {
+        b.putInt(0, len).putInt(4, code).putLong(8, 0);
+    }
+}

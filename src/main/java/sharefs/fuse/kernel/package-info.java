@@ -1,0 +1,47 @@
+/**
+ * A FUSE engine speaking the kernel protocol on /dev/fuse directly (no libfuse), through
+ * jnr-ffi: the transport the filesystem layer will sit on (issue 12). It depends on nothing of
+ * sharefs but the backing layer's no-symlink open of the mountpoint.
+ *
+ * <h2>What is done</h2>
+ * <ul>
+ * <li>{@link sharefs.fuse.kernel.Session#mount}: opens /dev/fuse, mount(2)s {@code fuse.sharefs}
+ * with {@code fd=N,rootmode=40000,user_id=0,group_id=0,allow_other} (no default_permissions:
+ * the daemon checks every call) and nosuid,nodev, on the mountpoint's O_PATH descriptor as
+ * /proc/self/fd/N; returns once INIT is negotiated. Unmount is umount2(MNT_DETACH) on that
+ * descriptor; abort() writes /sys/fs/fuse/connections/N/abort (N found in mountinfo), mounting
+ * fusectl privately for the write where the system has not.</li>
+ * <li>Worker threads, each reading one request per read(2) into an mmap'd buffer of
+ * max_pages * 4096 + 4096 bytes and answering from the same buffer with one writev(2); EINTR
+ * and ENOENT are retried, ENODEV ends the worker; the last one releases the device.</li>
+ * <li>Exactly one answer per request (none for FORGET, BATCH_FORGET, NOTIFY_REPLY; INTERRUPT
+ * only -EAGAIN, see {@link sharefs.fuse.kernel.Interrupts}); unknown opcodes -ENOSYS; malformed,
+ * short or oversized requests -EINVAL (-EIO for a broken header) with a log line; a handler that
+ * throws answers -EIO.</li>
+ * <li>INIT ({@link sharefs.fuse.kernel.InitNegotiation}): minor min(kernel, 45), refuses below
+ * 7.31; takes ASYNC_READ, BIG_WRITES, MAX_PAGES (256, 1 MiB requests), PARALLEL_DIROPS,
+ * HANDLE_KILLPRIV_V2, CACHE_SYMLINKS, DO_READDIRPLUS, READDIRPLUS_AUTO, EXPORT_SUPPORT, INIT_EXT
+ * when offered, nothing in flags2, never WRITEBACK_CACHE; logs and publishes
+ * {@link sharefs.fuse.kernel.Negotiated}.</li>
+ * <li>{@link sharefs.fuse.kernel.FuseHandler}: inode-based, names as bytes, typed replies,
+ * ENOSYS defaults; {@link sharefs.fuse.kernel.Request#awaitInterrupt} for INTERRUPT;
+ * {@link sharefs.fuse.kernel.Notifier} for INVAL_ENTRY and INVAL_INODE.</li>
+ * </ul>
+ *
+ * <h2>What the filesystem layer must add</h2>
+ * <ul>
+ * <li>An inode table: node id to the backing object (an O_PATH descriptor under the folder's
+ * root, opened by the backing layer without following symlinks), with lookup counts taken by
+ * every EntryOut answered and given back by forget; hard links share one node id; an unlinked
+ * but open file keeps its node; "." and ".." lookups (EXPORT_SUPPORT).</li>
+ * <li>The permission rules of {@code access} on every call (there is no default_permissions),
+ * the view root, and the caller checks by {@link sharefs.fuse.kernel.Request#uid()}; killing
+ * suid/sgid on write, chown and truncate (HANDLE_KILLPRIV_V2).</li>
+ * <li>Invalidation on view changes (a kick-out, a downgrade, a rename) and on writes through
+ * another mount of the machine, with the notifier, called from outside handler calls; then long
+ * entry and attribute timeouts.</li>
+ * <li>Passthrough (FUSE_PASSTHROUGH, FUSE_DEV_IOC_BACKING_OPEN) for folders the user owns; the
+ * wiring into {@code sharefs mount --engine kernel} and the node agent.</li>
+ * </ul>
+ */
+package sharefs.fuse.kernel;
