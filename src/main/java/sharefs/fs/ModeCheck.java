@@ -18,7 +18,11 @@ final class ModeCheck {
 
     static int entry(FolderRoot root, String rel, int need, Who who) {
         int mode = root.mode(rel);
-        if (mode < 0) return mode;
+        return mode < 0 ? mode : bits(mode, need, who);
+    }
+
+    /** The owner-bit check on a mode already known (both engines). */
+    static int bits(int mode, int need, Who who) {
         if (who.isRoot()) return 0;
         int owner = (mode >> 6) & 7;
         return (owner & need) == need ? 0 : -Errno.EACCES;
