@@ -54,6 +54,11 @@ public final class NodeCalls {
         return check(LIB.openat(dirFd, DOT, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0));
     }
 
+    /** An O_PATH descriptor of exactly the object fd holds open (through its magic link). */
+    public static int pathOf(int fd) {
+        return check(LIB.openat(Flags.AT_FDCWD, proc(fd), O_PATH | O_CLOEXEC, 0));
+    }
+
     /** struct stat of the descriptor's object into statbuf. */
     public static int stat(int fd, Pointer statbuf) {
         return check(LIB.fstatat(fd, EMPTY, statbuf, AT_EMPTY_PATH));
