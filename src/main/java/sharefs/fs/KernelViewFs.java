@@ -35,7 +35,6 @@ import sharefs.fuse.kernel.SetattrIn;
 public final class KernelViewFs extends KernelReadFs {
     private static final long NEW_NAME_BYTES = 4096;
     private static final int FALLOC_FL_PUNCH_HOLE = 0x02;
-    private static final int RENAME_EXCHANGE = 2;
 
     private final FolderRenamer renamer;
     private final SpaceGuard space;
@@ -300,6 +299,10 @@ public final class KernelViewFs extends KernelReadFs {
             KernelNode to = nodes.get(newParent);
             if (from == null || to == null) return -Errno.ESTALE;
             if (!from.folderId.equals(to.folderId)) return -Errno.EXDEV;
+            // Exchange and whiteout are refused as the libfuse engine's kernel refuses them (it has
+            // no RENAME2): an exchange is a replacement the table has no row for yet. NOREPLACE is
+            // a plain rename that replaces nothing.
+            if ((flags & ~RENAME_NOREPLACE) != 0) return -Errno.EINVAL;
             At a = at(parent, Rules::write);
             if (a.refused()) return a.errno();
             int rc = ModeCheck.bits(NodeCalls.mode(from.fd), ModeCheck.W | ModeCheck.X, who);
@@ -311,8 +314,6 @@ public final class KernelViewFs extends KernelReadFs {
             if (c2 == null) return badName(newName);
             Grant g = a.grant();
             if (g.mayDelete()) return NodeCalls.rename(from.fd, c1, to.fd, c2, flags);
-            // An exchange replaces what is there; without delete permission nothing may be replaced.
-            if ((flags & RENAME_EXCHANGE) != 0) return Rules.delete(g);
             // NOREPLACE makes "may not replace" race-free; a caller that asked for it gets its EEXIST.
             rc = NodeCalls.rename(from.fd, c1, to.fd, c2, flags | RENAME_NOREPLACE);
             if (rc == -Errno.EEXIST && (flags & RENAME_NOREPLACE) == 0) return Rules.delete(g);
