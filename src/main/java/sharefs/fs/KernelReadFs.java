@@ -56,7 +56,7 @@ abstract class KernelReadFs implements FuseHandler {
 
     protected final LiveView view;
     protected final Roots roots;
-    protected final NodeTable nodes = new NodeTable();
+    protected final NodeTable nodes;
     protected final OpenFiles files;
     private final HandleTable<KernelDir> dirs;
     protected final Caller caller;
@@ -79,6 +79,7 @@ abstract class KernelReadFs implements FuseHandler {
         this.storageRoot = storageRoot;
         this.roots = new Roots(storageRoot);
         this.caller = new Caller(uid, gid);
+        this.nodes = new NodeTable(lent.descriptors());
         this.files = new OpenFiles(limits.maxOpenFiles(), lent.descriptors());
         this.dirs = new HandleTable<>(limits.maxOpenDirs(), "open directories", lent.descriptors());
     }
@@ -154,6 +155,7 @@ abstract class KernelReadFs implements FuseHandler {
             return rc;
         }
         KernelNode n = nodes.found(g.folderId(), top, fd, StatBuf.dev(st), StatBuf.ino(st));
+        if (n == null) return -Errno.ENFILE;
         out.nodeId = n.id;
         out.entryTimeoutNanos = entryNanos;
         out.attrTimeoutNanos = ATTR_NANOS;

@@ -16,7 +16,9 @@ import sharefs.backing.NodeCalls;
  * <p>Why descriptors and not parent+name entries: a rename made anywhere else (another mount
  * of the folder, the libfuse engine, the owner's shell on the storage) would leave a name-based
  * table pointing at the wrong object or at nothing, while a descriptor stays with its inode. The
- * cost is one descriptor per node the kernel caches, which the wiring step must budget.
+ * cost is one descriptor per node the kernel caches: each is taken from the mount's account
+ * with the agent's descriptor pool, as open files are, and a lookup the pool cannot pay for
+ * answers ENFILE rather than take the agent's own descriptors.
  */
 final class NodeTable {
     static final long ROOT = 1;
@@ -27,6 +29,11 @@ final class NodeTable {
     private final Map<Long, KernelNode> byId = new HashMap<>();
     private final Map<Key, KernelNode> byKey = new HashMap<>();
     private long next = ROOT + 1;
+    private final DescriptorPool.Account account;
+
+    NodeTable(DescriptorPool.Account account) {
+        this.account = account;
+    }
 
     synchronized KernelNode get(long id) {
         return byId.get(id);
@@ -34,13 +41,17 @@ final class NodeTable {
 
     /**
      * The node of the object fd holds (an O_PATH descriptor this table takes over: kept, or closed
-     * when the object already has a node), with one more lookup counted on it.
+     * when the object already has a node), with one more lookup counted on it; null (fd closed)
+     * when a new node's descriptor is more than the mount's account may hold.
      */
     synchronized KernelNode found(String folderId, boolean top, int fd, long dev, long ino) {
         Key k = new Key(folderId, dev, ino);
         KernelNode n = byKey.get(k);
         if (n != null) {
             NodeCalls.close(fd);
+        } else if (!account.take()) {
+            NodeCalls.close(fd);
+            return null;
         } else {
             n = new KernelNode(next++, folderId, top, fd, k);
             byId.put(n.id, n);
@@ -59,6 +70,7 @@ final class NodeTable {
         byId.remove(id);
         byKey.remove(n.key);
         NodeCalls.close(n.fd);
+        account.give();
     }
 
     /** The ids of the nodes of one folder (to invalidate after its permission changed). */
@@ -74,7 +86,10 @@ final class NodeTable {
 
     /** Closes every descriptor; after unmount. */
     synchronized void closeAll() {
-        for (KernelNode n : byId.values()) NodeCalls.close(n.fd);
+        for (KernelNode n : byId.values()) {
+            NodeCalls.close(n.fd);
+            account.give();
+        }
         byId.clear();
         byKey.clear();
     }
