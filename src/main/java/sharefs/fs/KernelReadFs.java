@@ -118,6 +118,11 @@ abstract class KernelReadFs implements FuseHandler {
         return nodes.size();
     }
 
+    /** Whether the kernel holds a node of this backing object of folderId now (tests). */
+    boolean holdsNode(String folderId, long dev, long ino) {
+        return nodes.holds(folderId, dev, ino);
+    }
+
     @Override
     public int lookup(Request r, long parent, byte[] name, EntryOut out) {
         try {
@@ -244,7 +249,7 @@ abstract class KernelReadFs implements FuseHandler {
                 if (rc != 0) return rc;
                 int fd = NodeCalls.openDir(a.node().fd);
                 if (fd < 0) return fd;
-                slot.keep(KernelDir.folder(a.grant().folderId(), new DirStream(fd)));
+                slot.keep(KernelDir.folder(a.grant().folderId(), new DirStream(fd), a.node().fd));
                 out.fh = slot.handle();
                 return 0;
             }
@@ -265,6 +270,41 @@ abstract class KernelReadFs implements FuseHandler {
             return d.list(offset, out);
         } catch (Throwable t) {
             return Errs.fail("readdir", "node " + node, t);
+        }
+    }
+
+    /**
+     * READDIRPLUS: in a folder, each entry comes with its attributes and node, so `ls -l` and
+     * tree walks need no LOOKUP per name; the root's entries stay plain (the kernel looks a
+     * folder up itself, through the view).
+     */
+    @Override
+    public int readdirplus(Request r, long node, long fh, long offset, DirBuffer out) {
+        try {
+            Who who = who(r);
+            if (who == Who.STRANGER) return -Errno.EACCES;
+            KernelDir d = dirs.get(fh);
+            if (d == null) return -Errno.EBADF;
+            if (d.folderId() == null) return d.list(offset, out);
+            Grant g = view.current().byId(d.folderId());
+            if (g == null) return -Errno.EACCES;
+            return d.listPlus(offset, out, new KernelDir.Plus() {
+                @Override
+                public long entry(int dirFd, byte[] name, EntryOut e) {
+                    byte[] c = NodeCalls.component(name);
+                    int fd = c == null ? -Errno.EINVAL : NodeCalls.openPath(dirFd, c);
+                    if (fd < 0) return 0;
+                    // entry() sets every field of e, so one EntryOut serves the whole answer.
+                    return KernelReadFs.this.entry(g, false, fd, e, ENTRY_NANOS) == 0 ? e.nodeId : 0;
+                }
+
+                @Override
+                public void unsent(long id) {
+                    nodes.forget(id, 1);
+                }
+            });
+        } catch (Throwable t) {
+            return Errs.fail("readdirplus", "node " + node, t);
         }
     }
 

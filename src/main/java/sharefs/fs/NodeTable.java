@@ -80,6 +80,11 @@ final class NodeTable {
         return ids;
     }
 
+    /** Whether a node of this backing object is held now (tests). */
+    synchronized boolean holds(String folderId, long dev, long ino) {
+        return byKey.containsKey(new Key(folderId, dev, ino));
+    }
+
     synchronized int size() {
         return byId.size();
     }

@@ -177,6 +177,27 @@ class KernelViewFsTest {
     }
 
     @Test
+    void aListing_givesEachEntryWithItsAttributes_readdirplus() throws IOException {
+        Path back = Files.createDirectory(env.backing(OWNER, "tests").resolve("plus"));
+        for (String n : List.of("a", "b", "c")) Files.writeString(back.resolve(n), n);
+        Path d = owner.mountPoint.resolve("tests").resolve("plus");
+        assertTrue(Files.isDirectory(d));
+        String folderId = env.folderId(OWNER, "tests");
+        for (String n : List.of("a", "b", "c")) assertFalse(holds(folderId, back.resolve(n)), n + " was never looked up");
+        assertEquals(List.of("61", "62", "63"), NonUtf8NamesTest.rawNames(d));
+        for (String n : List.of("a", "b", "c")) {
+            assertTrue(holds(folderId, back.resolve(n)), "the first listing of a directory gave " + n + " with its node");
+        }
+        assertEquals("b", Files.readString(d.resolve("b")), "the entry the listing gave is the file");
+    }
+
+    static boolean holds(String folderId, Path backing) throws IOException {
+        long dev = ((Number) Files.getAttribute(backing, "unix:dev", LinkOption.NOFOLLOW_LINKS)).longValue();
+        long ino = ((Number) Files.getAttribute(backing, "unix:ino", LinkOption.NOFOLLOW_LINKS)).longValue();
+        return owner.fs.holdsNode(folderId, dev, ino);
+    }
+
+    @Test
     void anUnlinkedFileStillOpen_answersFstat() throws IOException {
         Path f = owner.mountPoint.resolve("tests").resolve("unlinked");
         int fd = Px.open(f, O_CREAT | O_EXCL | O_RDWR, 0644);
