@@ -21,8 +21,9 @@ final class ModeCheck {
         return mode < 0 ? mode : bits(mode, need, who);
     }
 
-    /** The owner-bit check on a mode already known (both engines). */
+    /** The owner-bit check on a mode already known (both engines); a negative mode is the errno of its stat. */
     static int bits(int mode, int need, Who who) {
+        if (mode < 0) return mode;
         if (who.isRoot()) return 0;
         int owner = (mode >> 6) & 7;
         return (owner & need) == need ? 0 : -Errno.EACCES;
