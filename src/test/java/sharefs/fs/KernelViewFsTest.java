@@ -198,6 +198,37 @@ class KernelViewFsTest {
     }
 
     @Test
+    void ordinaryTools_tarDiffGitFindRm_work() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("src/tree/a/b"));
+        for (int i = 0; i < 50; i++) Files.writeString(src.resolve("f" + i), "file " + i + "\n".repeat(i));
+        Files.createSymbolicLink(src.resolve("ln"), Path.of("f1"));
+        Path tar = tmp.resolve("tree.tar");
+        Duration t = Duration.ofSeconds(60);
+        assertEquals(0, Mounts.run(List.of("tar", "-cf", tar.toString(), "-C", tmp.resolve("src").toString(), "tree"), t).exit());
+        Path into = owner.mountPoint.resolve("tests").resolve("tools");
+        errno(0, "mkdir", () -> Px.mkdir(into, 0755));
+        // As root, tar would chown every entry to the archive's uid 0: a chown to another uid, EPERM by the table.
+        Mounts.Result x = Mounts.run(List.of("tar", "--no-same-owner", "-xf", tar.toString(), "-C", into.toString()), t);
+        assertEquals(0, x.exit(), x.toString());
+        Mounts.Result diff = Mounts.run(List.of("diff", "-r", "--no-dereference", tmp.resolve("src/tree").toString(),
+                into.resolve("tree").toString()), t);
+        assertEquals(0, diff.exit(), diff.toString());
+        Mounts.Result find = Mounts.run(List.of("find", into.toString(), "-type", "f"), t);
+        assertEquals(50, find.out().lines().count(), find.toString());
+        Path repo = into.resolve("repo");
+        // git as the session's uid, who owns everything in the view (as root it would see "dubious ownership").
+        Mounts.Result git = Mounts.run(List.of("setpriv", "--reuid", "1000", "--regid", "1000", "--clear-groups",
+                "sh", "-c", "git init -q \"$0\" && cd \"$0\" && echo hi > f && git add f"
+                + " && git -c user.email=a@b -c user.name=a commit -qm one && git log --oneline | wc -l", repo.toString()), t,
+                java.util.Map.of("HOME", "/tmp"));
+        assertEquals(0, git.exit(), git.toString());
+        assertEquals("1", git.out().trim());
+        Mounts.Result rm = Mounts.run(List.of("rm", "-rf", into.toString()), t);
+        assertEquals(0, rm.exit(), rm.toString());
+        assertFalse(Files.exists(env.backing(OWNER, "tests").resolve("tools"), LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
     void anUnlinkedFileStillOpen_answersFstat() throws IOException {
         Path f = owner.mountPoint.resolve("tests").resolve("unlinked");
         int fd = Px.open(f, O_CREAT | O_EXCL | O_RDWR, 0644);
