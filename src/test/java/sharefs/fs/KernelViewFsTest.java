@@ -297,7 +297,7 @@ class KernelViewFsTest {
     }
 
     @Test
-    void aKickOut_makesTheFolderVanishAtOnce_andADowngradeRefusesTheNextWrite() throws Exception {
+    void aKickOut_makesTheFolderVanishAtOnce_andADowngradeRefusesTheNextWrite_andTheNameMayComeBack() throws Exception {
         Path gone = viewer.mountPoint.resolve("gone");
         Files.writeString(gone.resolve("w"), "one\n");
         int fd = Px.open(gone.resolve("w"), O_WRONLY, 0);
@@ -314,6 +314,12 @@ class KernelViewFsTest {
             assertFalse(ls(viewer.mountPoint).contains("gone"), ls(viewer.mountPoint).toString());
             errno(ENOENT, "stat of the kicked-out folder", () -> -Px.lstatErrno(gone));
             errno(EACCES, "a write on a descriptor of the kicked-out folder", () -> Px.pwrite(fd, "two\n", 0));
+            // The name now stands for another folder: the kernel's cached entry (root entries are
+            // kept for an hour) was dropped, or the old folder's node would answer ENOENT here.
+            env.folder(VIEWER, "gone");
+            Files.writeString(env.backing(VIEWER, "gone").resolve("new"), "mine\n");
+            viewer.reload();
+            assertEquals(List.of("new"), ls(gone));
         } finally {
             Px.close(fd);
         }
