@@ -228,6 +228,19 @@ class KernelViewFsTest {
         assertFalse(Files.exists(env.backing(OWNER, "tests").resolve("tools"), LinkOption.NOFOLLOW_LINKS));
     }
 
+    /** The kernel applied the caller's umask already: the daemon's must not apply again (umask 002 gives 664/775). */
+    @Test
+    void newEntriesGetTheModeTheCallerAskedFor() throws IOException {
+        Path dir = owner.mountPoint.resolve("tests");
+        Mounts.Result r = Mounts.run(List.of("setpriv", "--reuid", "1000", "--regid", "1000", "--clear-groups", "sh", "-c",
+                "umask 002 && touch \"$0/um-f\" && mkdir \"$0/um-d\" && mkfifo \"$0/um-p\"", dir.toString()), Duration.ofSeconds(30));
+        assertEquals(0, r.exit(), r.toString());
+        Path back = env.backing(OWNER, "tests");
+        for (String[] e : new String[][] {{"um-f", "rw-rw-r--"}, {"um-d", "rwxrwxr-x"}, {"um-p", "rw-rw-r--"}}) {
+            assertEquals(e[1], PosixFilePermissions.toString(Files.getPosixFilePermissions(back.resolve(e[0]), LinkOption.NOFOLLOW_LINKS)), e[0]);
+        }
+    }
+
     @Test
     void anUnlinkedFileStillOpen_answersFstat() throws IOException {
         Path f = owner.mountPoint.resolve("tests").resolve("unlinked");
