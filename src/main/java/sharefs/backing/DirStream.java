@@ -20,6 +20,18 @@ public final class DirStream implements AutoCloseable {
         boolean accept(String name, int dType, long ino, long nextOffset);
     }
 
+    /** Like {@link Sink}, for a caller that takes names as their bytes (every entry is passed on). */
+    public interface RawSink {
+        boolean accept(byte[] name, int dType, long ino, long nextOffset);
+    }
+
+    /** What becomes of one entry: taken, no room for it, or left out. */
+    private enum Took { TAKEN, FULL, SKIPPED }
+
+    private interface EntrySink {
+        Took accept(int at, int nameEnd, long after);
+    }
+
     /**
      * One page, per stream rather than per thread: the entries read past the one a caller stopped
      * at must wait here for its next call, or each call would end in a seek back and a re-read.
@@ -59,7 +71,24 @@ public final class DirStream implements AutoCloseable {
      * Hands the entries from offset on (0: the start; otherwise a nextOffset given earlier) to sink
      * until it has no room or the directory ends. 0, or -errno.
      */
-    public synchronized int read(long offset, Sink sink) {
+    public int read(long offset, Sink sink) {
+        return entries(offset, (at, nameEnd, after) -> {
+            String name = Dirent64.name(buf, at, nameEnd);
+            if (name == null) {
+                notUtf8.accept(Dirent64.rawName(buf, at, nameEnd));
+                return Took.SKIPPED;
+            }
+            return sink.accept(name, Dirent64.type(buf, at), Dirent64.ino(buf, at), after) ? Took.TAKEN : Took.FULL;
+        });
+    }
+
+    /** Like {@link #read}, with every name as its bytes, UTF-8 or not. */
+    public int readRaw(long offset, RawSink sink) {
+        return entries(offset, (at, nameEnd, after) -> sink.accept(Dirent64.rawName(buf, at, nameEnd),
+                Dirent64.type(buf, at), Dirent64.ino(buf, at), after) ? Took.TAKEN : Took.FULL);
+    }
+
+    private synchronized int entries(long offset, EntrySink sink) {
         if (closed) return -Errno.EBADF;
         if (!positioned || offset != position) {
             int rc = seek(offset);
@@ -78,15 +107,11 @@ public final class DirStream implements AutoCloseable {
             long after = Dirent64.nextOffset(buf, next);
             // 0 would mean "the start" to whoever resumes from it; no kernel hands it out after an entry.
             if (after == 0) return lost(-Errno.EIO);
-            String name = Dirent64.name(buf, next, nameEnd);
-            if (name == null) {
-                // position stays the cookie of the entry handed out before: a caller resumes there,
-                // and goes on from the buffer past this entry instead of seeking back to meet it again.
-                notUtf8.accept(Dirent64.rawName(buf, next, nameEnd));
-            } else {
-                if (!sink.accept(name, Dirent64.type(buf, next), Dirent64.ino(buf, next), after)) return 0;
-                position = after;
-            }
+            Took took = sink.accept(next, nameEnd, after);
+            if (took == Took.FULL) return 0;
+            // A skipped entry leaves position at the cookie of the entry handed out before: a caller
+            // resumes there, and goes on from the buffer past this entry instead of seeking back to it.
+            if (took == Took.TAKEN) position = after;
             next += Dirent64.reclen(buf, next);
         }
     }

@@ -200,6 +200,16 @@ public final class FolderRoot implements AutoCloseable {
         }
     }
 
+    /** A new O_PATH descriptor of this root directory itself (for an inode-based engine); the caller closes it. */
+    public int openRootPath() {
+        if (!root.acquire()) return -EBADF;
+        try {
+            return NodeCalls.dupPath(root.fd());
+        } finally {
+            root.release();
+        }
+    }
+
     /** A directory fd to list with {@link DirStream}: O_RDONLY|O_DIRECTORY, never through a symlink (-ELOOP/-ENOTDIR). */
     public int openDir(String rel) {
         return at(rel, (dfd, name) -> check(lib.openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0)));

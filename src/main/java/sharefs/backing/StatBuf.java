@@ -32,6 +32,10 @@ public final class StatBuf {
     public static long mtimeNsec(Pointer p) { return p.getLong(MTIME + 8); }
     public static long ctimeSec(Pointer p) { return p.getLong(CTIME); }
     public static long ctimeNsec(Pointer p) { return p.getLong(CTIME + 8); }
+    public static long atimeNsec(Pointer p) { return p.getLong(ATIME + 8); }
+    public static long rdev(Pointer p) { return p.getLong(X86 ? 40 : 32); }
+    public static int blksize(Pointer p) { return p.getInt(56); }
+    public static long blocks(Pointer p) { return p.getLong(64); }
 
     /** st_mode from a struct stat held in a Java array (little-endian, as on both CPUs). */
     static int mode(byte[] b) {

@@ -13,10 +13,14 @@ final class Attrs {
     static void present(FileStat stat, Caller caller, boolean readOnly) {
         stat.st_uid.set(caller.uid());
         stat.st_gid.set(caller.gid());
-        int mode = stat.st_mode.intValue();
+        stat.st_mode.set(presentedMode(stat.st_mode.intValue(), readOnly));
+    }
+
+    /** The mode `ls -l` shows for a backing mode (both engines). */
+    static int presentedMode(int mode, boolean readOnly) {
         mode &= ~06000;
         if (readOnly) mode &= ~0222;
-        stat.st_mode.set(mode);
+        return mode;
     }
 
     static void viewRoot(FileStat stat, Caller caller, int folders, long mountedAtSec) {

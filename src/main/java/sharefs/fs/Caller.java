@@ -22,7 +22,11 @@ final class Caller {
 
     /** The kind of caller behind a FUSE context; root is told apart even when it is the session's uid. */
     Who of(FuseContext ctx) {
-        long caller = ctx.uid.get();
+        return of(ctx.uid.get());
+    }
+
+    /** The kind of caller of a request made by uid. */
+    Who of(long caller) {
         if (caller == 0) return Who.ROOT;
         return caller == uid ? Who.SESSION : Who.STRANGER;
     }

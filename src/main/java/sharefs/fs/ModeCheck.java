@@ -18,6 +18,11 @@ final class ModeCheck {
 
     static int entry(FolderRoot root, String rel, int need, Who who) {
         int mode = root.mode(rel);
+        return mode < 0 ? mode : bits(mode, need, who);
+    }
+
+    /** The owner-bit check on a mode already known (both engines); a negative mode is the errno of its stat. */
+    static int bits(int mode, int need, Who who) {
         if (mode < 0) return mode;
         if (who.isRoot()) return 0;
         int owner = (mode >> 6) & 7;

@@ -448,6 +448,14 @@ public class ReadOnlyFs extends FuseStubFS {
     static int withoutHidden(Pointer list, int n) {
         byte[] all = new byte[n];
         list.get(0, all, 0, n);
+        byte[] out = withoutHidden(all);
+        list.put(0, out, 0, out.length);
+        return out.length;
+    }
+
+    /** The same filter on a list in a Java array (both engines). */
+    static byte[] withoutHidden(byte[] all) {
+        int n = all.length;
         java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream(n);
         int start = 0;
         for (int i = 0; i < n; i++) {
@@ -456,9 +464,7 @@ public class ReadOnlyFs extends FuseStubFS {
             if (name != null && !hiddenXattr(name)) kept.write(all, start, i - start + 1);
             start = i + 1;
         }
-        byte[] out = kept.toByteArray();
-        list.put(0, out, 0, out.length);
-        return out.length;
+        return kept.toByteArray();
     }
 
     static boolean hiddenXattr(String name) {

@@ -52,13 +52,13 @@ public final class SharefsFs extends ReadOnlyFs {
     /** Creating a name directly under the view root: EEXIST for a folder's name, EACCES otherwise. */
     private int createAtRoot(FusePath p) {
         if (p.isRoot()) return -Errno.EEXIST;
-        return grant(p) != null ? -Errno.EEXIST : -Errno.EACCES;
+        return ViewRootRules.create(grant(p));
     }
 
     /** Removing a name directly under the view root never removes a folder. */
     private int removeAtRoot(FusePath p) {
         if (p.isRoot()) return -Errno.EBUSY;
-        return grant(p) != null ? -Errno.EPERM : -Errno.ENOENT;
+        return ViewRootRules.remove(grant(p));
     }
 
     /**
@@ -85,7 +85,7 @@ public final class SharefsFs extends ReadOnlyFs {
     }
 
     /** The write row, with the setuid/setgid row first: that one is EPERM for every level, view included. */
-    private static int writeWithMode(Grant g, long mode) {
+    static int writeWithMode(Grant g, long mode) {
         return (mode & SET_ID_BITS) != 0 ? -Errno.EPERM : Rules.write(g);
     }
 
@@ -305,7 +305,7 @@ public final class SharefsFs extends ReadOnlyFs {
             FusePath pt = FusePath.parse(to);
             if (pf.isRoot() || pt.isRoot()) return -Errno.EBUSY;
             if (pf.isFolderItself()) return renameFolder(pf, pt);
-            if (pt.isFolderItself()) return createAtRoot(pt) == -Errno.EEXIST ? -Errno.EXDEV : -Errno.EACCES;
+            if (pt.isFolderItself()) return ViewRootRules.moveOnto(grant(pt));
             if (!pf.folder().equals(pt.folder())) return -Errno.EXDEV;
             Target t = inWritableParent(pf, folderOf(pf, Rules::write), who);
             if (t.refused()) return t.errno();
@@ -325,17 +325,9 @@ public final class SharefsFs extends ReadOnlyFs {
 
     /** `mv a b` at the view root: the folder rename rules; moving a folder into a folder is refused. */
     private int renameFolder(FusePath pf, FusePath pt) {
-        Grant g = grant(pf);
-        if (g == null) return -Errno.ENOENT;
-        if (!pt.isFolderItself()) return -Errno.EPERM;
-        int rc = Rules.renameFolder(g);
-        if (rc != 0) return rc;
-        if (pf.folder().equals(pt.folder())) return 0;
-        rc = renamer.rename(pf.folder(), pt.folder());
-        if (rc == 0) {
-            view.refreshNow();
-            viewChanged();
-        }
+        if (!pt.isFolderItself()) return grant(pf) == null ? -Errno.ENOENT : -Errno.EPERM;
+        int rc = ViewRootRules.renameFolder(view, renamer, pf.folder(), pt.folder());
+        if (rc == 0) viewChanged();
         return rc;
     }
 
@@ -397,7 +389,7 @@ public final class SharefsFs extends ReadOnlyFs {
     }
 
     /** Only the user.* namespace may be written; the others carry security meaning. */
-    private static int xattrNamespace(String name) {
+    static int xattrNamespace(String name) {
         if (name.startsWith("user.")) return 0;
         if (name.startsWith("system.")) return -Errno.EOPNOTSUPP;
         return -Errno.EPERM;

@@ -98,7 +98,8 @@ public final class ViewMount implements AutoCloseable {
         return id;
     }
 
-    private static FolderRenamer renamer(Sharing sharing, String email) {
+    /** `mv` at the view root for email: `folder rename`, its refusals as errnos (both engines). */
+    static FolderRenamer renamer(Sharing sharing, String email) {
         return (oldName, newName) -> {
             try {
                 sharing.folders().rename(email, oldName, newName);

@@ -38,6 +38,12 @@ final class Mounts implements AutoCloseable {
     /** The node agent's core, in this JVM: it mounts, and keeps every mount's view current. */
     final MountService service;
     private final List<ViewMount> mounts = new ArrayList<>();
+    /** Views served by the kernel engine, kept current by {@link #kernelReloads} as the agent would. */
+    private final List<KernelViewMount> kernelMounts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private java.util.concurrent.ScheduledExecutorService kernelReloads;
+
+    /** The FUSE engine a mount runs on. */
+    enum Engine { LIBFUSE2, KERNEL }
     private final List<Path> mountPoints = new ArrayList<>();
 
     Mounts(Path dir) throws IOException {
@@ -121,6 +127,44 @@ final class Mounts implements AutoCloseable {
         return m;
     }
 
+    /** Mounts email's view at mp on engine. */
+    void mount(Engine engine, String email, Path mp) throws IOException {
+        if (engine == Engine.LIBFUSE2) {
+            mount(email, mp);
+            return;
+        }
+        synchronized (mountPoints) {
+            mountPoints.add(mp);
+        }
+        kernelMounts.add(KernelViewMount.mount(this, email, mp, KERNEL_DEADLINE));
+        synchronized (this) {
+            if (kernelReloads == null) {
+                // The agent's change watcher, for mounts it does not serve yet: a view behind the
+                // database's change counter is reloaded (and the kernel told what went stale).
+                kernelReloads = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "kernel-view-reloads");
+                    t.setDaemon(true);
+                    return t;
+                });
+                kernelReloads.scheduleWithFixedDelay(this::reloadKernelViews, 50, 50, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** How long a kernel-engine mount of a test may live before its connection is aborted. */
+    static final Duration KERNEL_DEADLINE = Duration.ofMinutes(10);
+
+    private void reloadKernelViews() {
+        try {
+            long counter = sharing.db().changeCounter();
+            for (KernelViewMount m : kernelMounts) {
+                if (m.view.current().version() != counter) m.view.reload();
+            }
+        } catch (RuntimeException e) {
+            System.err.println("reloading kernel-engine views: " + e);
+        }
+    }
+
     /** Remembers a mountpoint mounted by other means (a subprocess) so close() detaches it. */
     void track(Path mp) {
         synchronized (mountPoints) {
@@ -142,6 +186,17 @@ final class Mounts implements AutoCloseable {
                 System.err.println("closing mount " + m.mountPoint() + ": " + e);
             }
         }
+        synchronized (this) {
+            if (kernelReloads != null) kernelReloads.shutdownNow();
+        }
+        for (KernelViewMount m : kernelMounts) {
+            try {
+                m.close();
+            } catch (RuntimeException e) {
+                System.err.println("closing kernel-engine mount " + m.mountPoint + ": " + e);
+            }
+        }
+        kernelMounts.clear();
         synchronized (mountPoints) {
             for (Path mp : mountPoints) forceUnmount(mp);
         }

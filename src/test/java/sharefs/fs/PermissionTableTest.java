@@ -57,6 +57,7 @@ import sharefs.sharing.Permission;
  * the kernel lets each call through to the daemon and the errno is sharefs' rule, except where
  * the kernel refuses an unprivileged caller itself (device nodes, trusted.* xattrs: said there).
  */
+@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
 class PermissionTableTest {
     enum Level { VIEW, EDIT, EDIT_DELETE, OWNER }
 
@@ -82,8 +83,21 @@ class PermissionTableTest {
     Path caseBack;
     Path caseOtherBack;
 
+    /** One instance per class, so a subclass can pick the engine (the fixtures stay static). */
     @BeforeAll
-    static void mountAll() throws IOException {
+    void mountAll() throws IOException {
+        mountAll(engine());
+    }
+
+    /** The engine the table runs on. */
+    Mounts.Engine engine() {
+        return Mounts.Engine.LIBFUSE2;
+    }
+
+    /** The installation and the four mounts, on engine (each engine's table is the other's cross-check). */
+    static void mountAll(Mounts.Engine engine) throws IOException {
+        MNT.clear();
+        CASES.set(0);
         env = new Mounts(tmp);
         env.user(OWNER);
         env.folder(OWNER, "tests");
@@ -100,7 +114,7 @@ class PermissionTableTest {
         backOther = env.backing(OWNER, "other");
         for (Level l : Level.values()) {
             Path mp = env.mountPoint(l.name().toLowerCase());
-            env.mount(USERS.get(l), mp);
+            env.mount(engine, USERS.get(l), mp);
             MNT.put(l, mp);
         }
         Runnable abortMounts = () -> MNT.values().forEach(Mounts::abortConnection);
@@ -576,7 +590,8 @@ class PermissionTableTest {
 
     /**
      * Beyond the table: renameat2(RENAME_EXCHANGE) would let an edit user replace an entry without
-     * the delete right. libfuse 2 speaks no RENAME2, so the kernel refuses it (EINVAL) for everyone.
+     * the delete right. libfuse 2 speaks no RENAME2, so the kernel refuses it (EINVAL) for everyone;
+     * the kernel engine refuses it the same way until the table has a row for it.
      */
     @ParameterizedTest(name = "as {0} by {1}")
     @MethodSource("seats")

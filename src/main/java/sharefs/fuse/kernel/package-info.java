@@ -28,7 +28,22 @@
  * {@link sharefs.fuse.kernel.Notifier} for INVAL_ENTRY and INVAL_INODE.</li>
  * </ul>
  *
- * <h2>What the filesystem layer must add</h2>
+ * <h2>The filesystem layer on it (step 2): {@code sharefs.fs.KernelViewFs}</h2>
+ * <ul>
+ * <li>Done: the inode table ({@code NodeTable}: O_PATH descriptors keyed by folder and
+ * (st_dev, st_ino), paid for from the mount's descriptor account; hard links share a node;
+ * FORGET closes at zero); the view root and every call inside folders with the same rules as
+ * the libfuse engine (the whole permission table runs on both: KernelPermissionTableTest);
+ * READDIRPLUS in folders; names as bytes; INVAL_ENTRY/INVAL_INODE on view changes
+ * ({@code ViewInvalidator}), root entries cached for an hour.</li>
+ * <li>Not yet: the wiring (mount --engine, the agent's MountService serving and reloading these
+ * mounts, node status); "." and ".." lookups beyond "." (EXPORT_SUPPORT is negotiated, ".."
+ * answers ENOENT); notifications for changes made through other mounts; pruning cached nodes
+ * under the descriptor budget (FUSE_NOTIFY_PRUNE); passthrough; RENAME_EXCHANGE (EINVAL, as
+ * the libfuse engine); suid/sgid killing (no setid bit can be set through a view).</li>
+ * </ul>
+ *
+ * <h2>What the filesystem layer must add (the brief of step 2)</h2>
  * <ul>
  * <li>An inode table: node id to the backing object (an O_PATH descriptor under the folder's
  * root, opened by the backing layer without following symlinks), with lookup counts taken by
