@@ -29,6 +29,12 @@ final class AgentCalls {
             if (found == null && route.startsAgent()) {
                 // The agent would start in this very environment: a machine that cannot mount is
                 // told so here, in one line, rather than by an agent that fails to start.
+                String bad = MountCommand.badEngine(args);
+                if (bad != null) {
+                    err.println("sharefs: " + bad);
+                    err.flush();
+                    return Main.USAGE;
+                }
                 try {
                     sharefs.fs.Preflight.checkFuse();
                 } catch (sharefs.fs.MountException e) {

@@ -5,6 +5,7 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import sharefs.fs.Engine;
 import sharefs.fs.FsLimits;
 import sharefs.fs.MountException;
 import sharefs.fs.MountRequest;
@@ -29,10 +30,36 @@ final class MountCommand extends Leaf {
     @Option(names = "--foreground", description = "Stay attached; SIGTERM/SIGINT unmount") boolean foreground;
     @Option(names = "--cache-seconds", paramLabel = "S", defaultValue = "0.5", description = "How long the kernel caches names (default ${DEFAULT-VALUE}; at most 1, the one-second promise). Attributes are never cached: an open sees what another mount or machine wrote and closed") double cacheSeconds;
     @Option(names = "--max-open-files", paramLabel = "N", defaultValue = "4096", description = "Files this mount may hold open at once; beyond, open gives ENFILE (default ${DEFAULT-VALUE})") int maxOpenFiles;
+    @Option(names = "--engine", paramLabel = "E", description = "The FUSE engine: libfuse2 (jnr-fuse; the default unless the node agent was started with another) or kernel (new, opt-in: the kernel protocol on /dev/fuse, needs FUSE 7.31+)") String engine;
     @Option(names = "--max-open-dirs", paramLabel = "N", defaultValue = "1024", description = "Directories this mount may hold open at once (default ${DEFAULT-VALUE})") int maxOpenDirs;
+
+    /** The engine named by --engine; an unknown name is refused as a usage error. */
+    static Engine engine(String word) {
+        Engine e = Engine.named(word);
+        if (e == null) throw SharingException.invalid(ENGINE_WORDS);
+        return e;
+    }
+
+    static final String ENGINE_WORDS = "--engine must be kernel or libfuse2";
+
+    /**
+     * The refusal of a bad --engine in args, or null: checked before a node agent is started
+     * for the call, so a bad value changes nothing.
+     */
+    static String badEngine(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) return null;
+            String value = a.startsWith("--engine=") ? a.substring("--engine=".length())
+                    : a.equals("--engine") && i + 1 < args.length ? args[i + 1] : null;
+            if (value != null && Engine.named(value) == null) return ENGINE_WORDS;
+        }
+        return null;
+    }
 
     @Override
     int run(Context ctx) {
+        Engine chosen = engine == null ? null : engine(engine);
         if (cacheSeconds < 0 || cacheSeconds > 1) throw SharingException.invalid("--cache-seconds must be between 0 and 1");
         if (maxOpenFiles < 1 || maxOpenFiles > 1 << 20) throw SharingException.invalid("--max-open-files must be between 1 and 1048576");
         if (maxOpenDirs < 1 || maxOpenDirs > 1 << 20) throw SharingException.invalid("--max-open-dirs must be between 1 and 1048576");
@@ -45,9 +72,10 @@ final class MountCommand extends Leaf {
         long u = uid != null ? uid : ProcessIds.euid();
         long g = gid != null ? gid : ProcessIds.egid();
         MountRequest req = new MountRequest(ctx.sharing().users().get(user).email(), mp, u, g, folders,
-                readOnly == null ? List.of() : readOnly, cacheSeconds, new FsLimits(maxOpenFiles, maxOpenDirs));
+                readOnly == null ? List.of() : readOnly, cacheSeconds, new FsLimits(maxOpenFiles, maxOpenDirs), chosen);
         ViewMount m = agent.mounts().mount(req);
-        String says = "view of " + req.email() + " mounted at " + mp + " (node agent pid " + agent.pid() + ")";
+        String says = "view of " + req.email() + " mounted at " + mp + " (node agent pid " + agent.pid() + ", engine "
+                + m.engine().word() + ")";
         if (!foreground) {
             ctx.print(Views.ok("mounted"), says);
             return Main.OK;

@@ -18,8 +18,13 @@ final class NodeCommand extends Leaf {
                     + "(writes through mounts get ENOSPC below it); 0 turns it off (default ${DEFAULT-VALUE})")
     String storageReserve;
 
+    @Option(names = "--engine", paramLabel = "E", defaultValue = "libfuse2",
+            description = "The FUSE engine of mounts that do not name one: libfuse2 or kernel (new, opt-in) (default ${DEFAULT-VALUE})")
+    String engine;
+
     @Override
     int run(Context ctx) {
+        sharefs.fs.Engine defaultEngine = MountCommand.engine(engine);
         if (ctx.agent() != null) {
             throw new IllegalStateException("a node agent already runs at " + ctx.runDir() + " (pid " + ctx.agent().pid() + ")");
         }
@@ -30,12 +35,13 @@ final class NodeCommand extends Leaf {
         if (!foreground) {
             Route route = new Route("node", null, false, ctx.home().dir(), true, ctx.jdbcUrlOrNull(),
                     ctx.dbPasswordFileOrNull(), ctx.runDir());
-            if (!AgentStarter.start(route, java.util.List.of("--storage-reserve", storageReserve), ctx.err())) return Main.REFUSED;
+            if (!AgentStarter.start(route, java.util.List.of("--storage-reserve", storageReserve, "--engine", engine), ctx.err())) return Main.REFUSED;
             ctx.print(Views.ok("node"), "node agent started at " + ctx.runDir() + " (log " + AgentStarter.logOf(route) + ")");
             return Main.OK;
         }
         Agent agent = Agent.start(ctx.home(), ctx.jdbcUrlOrNull(), ctx.runDir(), Main::runInAgent,
                 new Agent.Options(true, Sizes.parse("--storage-reserve", storageReserve)));
+        agent.mounts().defaultEngine(defaultEngine);
         ctx.out().println(AgentStarter.READY + " pid " + ProcessHandle.current().pid() + ", socket " + ctx.runDir().socket()
                 + ", home " + ctx.home().dir());
         ctx.out().flush();

@@ -54,6 +54,11 @@ abstract class KernelReadFs implements FuseHandler {
     static final long ENTRY_NANOS = 500_000_000L;
     static final long ATTR_NANOS = 0;
 
+    /** How long the kernel keeps entries inside folders (`--cache-seconds`; ENTRY_NANOS by default). */
+    protected final long entryNanos;
+    /** GETATTRs of the view root answered: a mount is ready once a probe has arrived. */
+    private final java.util.concurrent.atomic.AtomicLong rootProbes = new java.util.concurrent.atomic.AtomicLong();
+
     protected final LiveView view;
     protected final Roots roots;
     protected final NodeTable nodes;
@@ -74,7 +79,9 @@ abstract class KernelReadFs implements FuseHandler {
         }
     }
 
-    KernelReadFs(LiveView view, FolderRoot storageRoot, long uid, long gid, FsLimits limits, Lent lent) {
+    KernelReadFs(LiveView view, FolderRoot storageRoot, long uid, long gid, FsLimits limits, Lent lent, long entryNanos) {
+        if (entryNanos < 0) throw new IllegalArgumentException("entry timeout below zero: " + entryNanos);
+        this.entryNanos = entryNanos;
         this.view = view;
         this.storageRoot = storageRoot;
         this.roots = new Roots(storageRoot);
@@ -113,6 +120,11 @@ abstract class KernelReadFs implements FuseHandler {
         return files.count();
     }
 
+    /** GETATTRs of the view root answered since the mount. */
+    public long rootProbes() {
+        return rootProbes.get();
+    }
+
     /** Nodes the kernel holds now. */
     public int nodeCount() {
         return nodes.size();
@@ -135,7 +147,7 @@ abstract class KernelReadFs implements FuseHandler {
             byte[] c = NodeCalls.component(name);
             if (c == null) return name.length > 255 ? -Errno.ENAMETOOLONG : -Errno.ENOENT;
             int fd = NodeCalls.openPath(a.node().fd, c);
-            return fd < 0 ? fd : entry(a.grant(), false, fd, out, ENTRY_NANOS);
+            return fd < 0 ? fd : entry(a.grant(), false, fd, out, entryNanos);
         } catch (Throwable t) {
             return Errs.fail("lookup", "node " + parent, t);
         }
@@ -171,7 +183,7 @@ abstract class KernelReadFs implements FuseHandler {
     /** An entry for a node already given out (link, "."): one more lookup of it. */
     protected final int entryOfNode(KernelNode n, Grant g, EntryOut out) {
         int fd = NodeCalls.pathOf(n.fd);
-        return fd < 0 ? fd : entry(g, n.top, fd, out, n.top ? ROOT_ENTRY_NANOS : ENTRY_NANOS);
+        return fd < 0 ? fd : entry(g, n.top, fd, out, n.top ? ROOT_ENTRY_NANOS : entryNanos);
     }
 
     @Override
@@ -197,6 +209,7 @@ abstract class KernelReadFs implements FuseHandler {
     protected final int attrs(long node, AttrOut out) {
         out.attrTimeoutNanos = ATTR_NANOS;
         if (node == NodeTable.ROOT) {
+            rootProbes.incrementAndGet();
             KernelAttrs.viewRoot(out.attr, caller, view.current().grants().size(), mountedAt);
             return 0;
         }
@@ -295,7 +308,7 @@ abstract class KernelReadFs implements FuseHandler {
                     int fd = c == null ? -Errno.EINVAL : NodeCalls.openPath(dirFd, c);
                     if (fd < 0) return 0;
                     // entry() sets every field of e, so one EntryOut serves the whole answer.
-                    return KernelReadFs.this.entry(g, false, fd, e, ENTRY_NANOS) == 0 ? e.nodeId : 0;
+                    return KernelReadFs.this.entry(g, false, fd, e, entryNanos) == 0 ? e.nodeId : 0;
                 }
 
                 @Override

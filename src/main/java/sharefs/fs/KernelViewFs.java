@@ -30,7 +30,7 @@ import sharefs.fuse.kernel.SetattrIn;
 /**
  * One user's view on the kernel engine: the writing half, each call gated by the permission
  * table (Rules) and the root rules (ViewRootRules) exactly as {@link SharefsFs} gates them, by
- * node instead of by path. Not wired into `sharefs mount` yet: see {@link #attach}.
+ * node instead of by path. Served by `sharefs mount --engine kernel` (ViewMount).
  */
 public final class KernelViewFs extends KernelReadFs {
     private static final long NEW_NAME_BYTES = 4096;
@@ -44,7 +44,13 @@ public final class KernelViewFs extends KernelReadFs {
 
     public KernelViewFs(LiveView view, FolderRoot storageRoot, long uid, long gid, FolderRenamer renamer, FsLimits limits,
                         Lent lent, String mountName) {
-        super(view, storageRoot, uid, gid, limits, lent);
+        this(view, storageRoot, uid, gid, renamer, limits, lent, mountName, ENTRY_NANOS);
+    }
+
+    /** entryNanos: how long the kernel keeps entries inside folders (`--cache-seconds`). */
+    public KernelViewFs(LiveView view, FolderRoot storageRoot, long uid, long gid, FolderRenamer renamer, FsLimits limits,
+                        Lent lent, String mountName, long entryNanos) {
+        super(view, storageRoot, uid, gid, limits, lent, entryNanos);
         this.renamer = renamer;
         this.space = lent.space();
         this.invalidator = new ViewInvalidator(nodes, mountName);
@@ -107,7 +113,7 @@ public final class KernelViewFs extends KernelReadFs {
     /** The entry of name in the parent of a, made just now. */
     private int newEntry(At a, byte[] cname, EntryOut out) {
         int fd = NodeCalls.openPath(a.node().fd, cname);
-        return fd < 0 ? fd : entry(a.grant(), false, fd, out, ENTRY_NANOS);
+        return fd < 0 ? fd : entry(a.grant(), false, fd, out, entryNanos);
     }
 
     private int onWritableFile(long fh, IntUnaryOperator op) {
@@ -134,7 +140,7 @@ public final class KernelViewFs extends KernelReadFs {
                 int fd = NodeCalls.create(a.node().fd, c, flags & ~O_DIRECT, mode & 0777);
                 if (fd < 0) return fd;
                 int path = NodeCalls.pathOf(fd);
-                int rc = path < 0 ? path : entry(a.grant(), false, path, entry, ENTRY_NANOS);
+                int rc = path < 0 ? path : entry(a.grant(), false, path, entry, entryNanos);
                 if (rc < 0) {
                     FileOps.close(fd);
                     return rc;

@@ -24,8 +24,9 @@ import sharefs.sharing.SharingException;
 import sharefs.sharing.User;
 
 /**
- * One live mount of a user's home view: the in-memory view with its poller, the filesystem,
- * and the libfuse loop. {@link #mount} returns only once a probe has reached the filesystem.
+ * One live mount of a user's home view: the in-memory view with its poller, and the filesystem
+ * on the engine the request names ({@link ViewServer}). {@link #mount} returns only once a probe
+ * has reached the filesystem.
  */
 public final class ViewMount implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ViewMount.class);
@@ -34,12 +35,12 @@ public final class ViewMount implements AutoCloseable {
     private final MountRequest request;
     private final long userId;
     private final LiveView view;
-    private final SharefsFs fs;
+    private final ViewServer fs;
     private final FolderRoot storageRoot;
     private final CompletableFuture<Integer> loop = new CompletableFuture<>();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private ViewMount(MountRequest request, long userId, LiveView view, SharefsFs fs, FolderRoot storageRoot) {
+    private ViewMount(MountRequest request, long userId, LiveView view, ViewServer fs, FolderRoot storageRoot) {
         this.request = request;
         this.userId = userId;
         this.view = view;
@@ -71,11 +72,41 @@ public final class ViewMount implements AutoCloseable {
         } catch (IOException e) {
             throw new MountException("cannot open " + sharing.home().storage() + ": " + e.getMessage(), e);
         }
-        SharefsFs fs = new SharefsFs(view, storageRoot, req.uid(), req.gid(), renamer(sharing, user.email()), req.limits(), lent);
-        view.onChange(fs::viewChanged);
+        ViewServer fs = server(sharing, req, user.email(), view, storageRoot, lent);
         ViewMount m = new ViewMount(req, user.id(), view, fs, storageRoot);
-        m.start();
+        try {
+            m.start();
+        } catch (RuntimeException e) {
+            m.abandon();
+            throw e;
+        }
         return m;
+    }
+
+    private static ViewServer server(Sharing sharing, MountRequest req, String email, LiveView view, FolderRoot storageRoot,
+                                     Lent lent) {
+        FolderRenamer renamer = renamer(sharing, email);
+        switch (req.engineOrDefault()) {
+            case KERNEL -> {
+                KernelViewFs fs = new KernelViewFs(view, storageRoot, req.uid(), req.gid(), renamer, req.limits(), lent,
+                        String.valueOf(req.mountPoint().getFileName()), KernelServer.entryNanos(req.cacheSeconds()));
+                view.onChange(fs::viewChanged);
+                return new KernelServer(fs);
+            }
+            default -> {
+                SharefsFs fs = new SharefsFs(view, storageRoot, req.uid(), req.gid(), renamer, req.limits(), lent);
+                view.onChange(fs::viewChanged);
+                return new LibfuseServer(fs, req.cacheSeconds());
+            }
+        }
+    }
+
+    /** After a failed start whose loop has ended: nothing serves the view any more, so release it. */
+    private void abandon() {
+        if (!loop.isDone() || !closed.compareAndSet(false, true)) return;
+        view.close();
+        fs.closeAll();
+        storageRoot.close();
     }
 
     /** --folders and --read-only name folders of the view; kept by id so a later rename keeps them. */
@@ -122,28 +153,13 @@ public final class ViewMount implements AutoCloseable {
 
     private void start() {
         Path mp = request.mountPoint();
-        Thread t = new Thread(() -> {
-            try {
-                JvmThreadLoop jvmLoop = JvmThreadLoop.load();
-                if (jvmLoop == null) {
-                    fs.mount(mp, true, false, MountOptions.of(request.cacheSeconds()));
-                    loop.complete(0);
-                } else {
-                    int rc = jvmLoop.run(fs.operations(), mp, MountOptions.of(request.cacheSeconds()));
-                    if (rc == 0) loop.complete(0);
-                    else loop.completeExceptionally(MountException.byLibfuse("libfuse could not mount " + mp));
-                }
-            } catch (Throwable e) {
-                loop.completeExceptionally(e);
-            }
-        }, "sharefs-fuse-loop");
-        t.setDaemon(false);
         long t0 = System.nanoTime();
-        t.start();
+        fs.start(mp, loop);
         awaitReady(mp);
         Readahead.widen(mp);
         log.debug("the mount answered {} ms after its loop started", (System.nanoTime() - t0) / 1_000_000);
-        log.info("mounted the view of {} at {} (uid {}, gid {})", request.email(), mp, request.uid(), request.gid());
+        log.info("mounted the view of {} at {} (uid {}, gid {}, engine {})", request.email(), mp, request.uid(), request.gid(),
+                fs.engine().word());
     }
 
     /**
@@ -213,7 +229,12 @@ public final class ViewMount implements AutoCloseable {
 
     /** Files open through this mount now. */
     public int openFiles() {
-        return fs.openFileCount();
+        return fs.openFiles();
+    }
+
+    /** The engine serving this mount. */
+    public Engine engine() {
+        return fs.engine();
     }
 
     /**

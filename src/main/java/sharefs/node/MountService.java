@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sharefs.access.Grant;
+import sharefs.fs.Engine;
 import sharefs.fs.MountException;
 import sharefs.fs.MountRequest;
 import sharefs.fs.FuseConnection;
@@ -32,9 +33,6 @@ import sharefs.sharing.Sharing;
  */
 public final class MountService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MountService.class);
-    /** The engine every mount runs on today. */
-    public static final String ENGINE = "libfuse2";
-
     /** One mount as `sharefs node status` shows it. */
     public record MountInfo(String user, long uid, long gid, Path mountPoint, String engine, List<String> folders,
                             int openFiles, long viewVersion) {
@@ -56,6 +54,8 @@ public final class MountService implements AutoCloseable {
     private final Set<Path> inProgress = new HashSet<>();
     private volatile Consumer<Set<Path>> onMountsChanged = s -> { };
     private volatile StderrTap stderr;
+    /** The engine of mounts whose request names none (`sharefs node --engine`). */
+    private volatile Engine defaultEngine = Engine.LIBFUSE2;
 
     /**
      * An agent core with no storage reserve (tests).
@@ -95,13 +95,23 @@ public final class MountService implements AutoCloseable {
         this.stderr = tap;
     }
 
+    /** Mounts that do not name an engine are served on e from now on. */
+    public void defaultEngine(Engine e) {
+        this.defaultEngine = java.util.Objects.requireNonNull(e);
+    }
+
+    public Engine defaultEngine() {
+        return defaultEngine;
+    }
+
     /** Called with the live mountpoints after every mount and unmount (the agent records them for crash recovery). */
     void onMountsChanged(Consumer<Set<Path>> listener) {
         this.onMountsChanged = listener;
     }
 
     /** Mounts a view; returns once a probe has reached it. One mount per mountpoint at a time. */
-    public ViewMount mount(MountRequest req) {
+    public ViewMount mount(MountRequest asked) {
+        MountRequest req = asked.orEngine(defaultEngine);
         Path mp = req.mountPoint();
         synchronized (inProgress) {
             if (mounts.containsKey(mp) || !inProgress.add(mp)) {
@@ -223,7 +233,7 @@ public final class MountService implements AutoCloseable {
             MountRequest r = m.request();
             List<String> folders = new ArrayList<>();
             for (Grant g : m.view().current().grants()) folders.add(g.name());
-            out.add(new MountInfo(r.email(), r.uid(), r.gid(), r.mountPoint(), ENGINE, folders, m.openFiles(),
+            out.add(new MountInfo(r.email(), r.uid(), r.gid(), r.mountPoint(), m.engine().word(), folders, m.openFiles(),
                     m.view().current().version()));
         }
         out.sort(Comparator.comparing(i -> i.mountPoint().toString()));

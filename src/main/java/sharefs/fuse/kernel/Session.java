@@ -147,6 +147,14 @@ public final class Session implements AutoCloseable {
     }
 
     /**
+     * Releases the mountpoint's descriptor without unmounting: for a mount someone else already
+     * unmounted (fusermount -u, umount), whose workers have ended or are ending. Idempotent.
+     */
+    public void release() {
+        mount.close();
+    }
+
+    /**
      * Unmounts and waits a while for the workers; a mount still busy (detached, with files open)
      * keeps serving until its files close. Idempotent.
      */
