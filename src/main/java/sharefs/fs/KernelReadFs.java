@@ -5,6 +5,7 @@ import static sharefs.backing.Flags.O_CREAT;
 import static sharefs.backing.Flags.O_DIRECT;
 import static sharefs.backing.Flags.O_EXCL;
 import static sharefs.backing.Flags.O_NOCTTY;
+import static sharefs.backing.Flags.O_NOFOLLOW;
 import static sharefs.backing.Flags.O_RDONLY;
 import static sharefs.backing.Flags.O_TRUNC;
 import static sharefs.backing.Flags.S_IFDIR;
@@ -350,8 +351,10 @@ abstract class KernelReadFs implements FuseHandler {
             if (rc != 0) return rc;
             try (HandleTable.Slot<OpenFile> slot = files.reserve()) {
                 if (slot == null) return -Errno.ENFILE;
-                // O_DIRECT would demand aligned buffers; creation flags were handled by the kernel.
-                int fd = NodeCalls.reopenRegular(a.node().fd, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_DIRECT));
+                // O_DIRECT would demand aligned buffers; creation flags were handled by the kernel, and
+                // so was O_NOFOLLOW (it resolved the name; the node is a regular file, checked again by
+                // reopenRegular): on the /proc reopen it would refuse every file with ELOOP.
+                int fd = NodeCalls.reopenRegular(a.node().fd, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_DIRECT | O_NOFOLLOW));
                 if (fd < 0) return fd;
                 slot.keep(new OpenFile(fd, a.grant().folderId()));
                 out.fh = slot.handle();

@@ -228,6 +228,25 @@ class KernelViewFsTest {
         assertFalse(Files.exists(env.backing(OWNER, "tests").resolve("tools"), LinkOption.NOFOLLOW_LINKS));
     }
 
+    /** cp and mv open their sources with O_NOFOLLOW: the kernel resolved the name, so the file opens. */
+    @Test
+    void openWithNoFollow_opensAFile_andTheKernelRefusesASymlink() throws IOException {
+        Path d = owner.mountPoint.resolve("tests").resolve("nofollow");
+        errno(0, "mkdir", () -> Px.mkdir(d, 0755));
+        Files.writeString(d.resolve("f"), "data");
+        errno(0, "symlink", () -> Px.symlink("f", d.resolve("ln")));
+        int fd = Px.open(d.resolve("f"), O_RDONLY | sharefs.backing.Flags.O_NOFOLLOW, 0);
+        assertTrue(fd >= 0, "open(O_NOFOLLOW) of a file: " + Px.name(Px.errno(fd)));
+        assertEquals("data", Px.pread(fd, 16, 0, new int[1]));
+        Px.close(fd);
+        errno(Px.ELOOP, "open(O_NOFOLLOW) of a symlink",
+                () -> Px.open(d.resolve("ln"), O_RDONLY | sharefs.backing.Flags.O_NOFOLLOW, 0));
+        Mounts.Result cp = Mounts.run(List.of("cp", "-r", d.toString(), owner.mountPoint.resolve("tests").resolve("copy").toString()),
+                Duration.ofSeconds(30));
+        assertEquals(0, cp.exit(), cp.toString());
+        assertEquals("data", Files.readString(env.backing(OWNER, "tests").resolve("copy").resolve("f")));
+    }
+
     /** The kernel applied the caller's umask already: the daemon's must not apply again (umask 002 gives 664/775). */
     @Test
     void newEntriesGetTheModeTheCallerAskedFor() throws IOException {
