@@ -280,9 +280,17 @@ session_as() {
 
 # mount_view EMAIL: mount EMAIL's view on $MNT for the session uid (the daemon is found again
 # by nt_daemon_pids at clean-up).
+# With NT_ENGINE (native-test/run --engine), the mount is made on that engine and checked to be.
 mount_view() {
   mkdir -p "$MNT"
-  _run sf mount --user "$1" "$MNT" --uid "$SESSION_UID" --gid "$SESSION_GID"
+  _run sf mount --user "$1" "$MNT" --uid "$SESSION_UID" --gid "$SESSION_GID" ${NT_ENGINE:+--engine "$NT_ENGINE"} || return
+  [[ -n "${NT_ENGINE:-}" ]] || return 0
+  local mounted="$OUT"
+  if ! _run sf node status || ! grep -q "^$MNT .* $NT_ENGINE " <<<"$OUT"; then
+    ERR="node status does not show $MNT on the $NT_ENGINE engine: $OUT"
+    return 1
+  fi
+  OUT="$mounted"
 }
 
 # umount_view: leave the session, then `sharefs umount $MNT`.
