@@ -14,8 +14,8 @@ import sharefs.sharing.User;
 
 /**
  * One user's view served by {@link KernelViewFs} on the kernel engine, over an installation of
- * {@link Mounts}: what `sharefs mount --engine kernel` will do once it is wired. The agent's
- * reloads are the test's {@link #reload} here. Every mount has a deadline: past it the FUSE
+ * {@link Mounts}: the core of what `sharefs mount --engine kernel` does (ViewMount, KernelServer),
+ * without the agent: its reloads are the test's {@link #reload} here. Every mount has a deadline: past it the FUSE
  * connection is aborted, so a request never answered cannot wedge the machine.
  */
 final class KernelViewMount implements AutoCloseable {

@@ -36,8 +36,11 @@
  * the libfuse engine (the whole permission table runs on both: KernelPermissionTableTest);
  * READDIRPLUS in folders; names as bytes; INVAL_ENTRY/INVAL_INODE on view changes
  * ({@code ViewInvalidator}), root entries cached for an hour.</li>
- * <li>Not yet: the wiring (mount --engine, the agent's MountService serving and reloading these
- * mounts, node status); "." and ".." lookups beyond "." (EXPORT_SUPPORT is negotiated, ".."
+ * <li>Wired (step 3): {@code sharefs mount --engine kernel} and {@code sharefs node --engine kernel}
+ * ({@code ViewMount} with {@code KernelServer}: the agent's descriptor account, reloads, ready
+ * probe, unmount and forced unmount; node status names the engine); opt-in, libfuse2 stays the
+ * default.</li>
+ * <li>Not yet: "." and ".." lookups beyond "." (EXPORT_SUPPORT is negotiated, ".."
  * answers ENOENT); notifications for changes made through other mounts; pruning cached nodes
  * under the descriptor budget (FUSE_NOTIFY_PRUNE); passthrough; RENAME_EXCHANGE (EINVAL, as
  * the libfuse engine); suid/sgid killing (no setid bit can be set through a view).</li>
