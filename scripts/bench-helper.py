@@ -13,6 +13,10 @@ Subcommands (all print one line of JSON or plain numbers on stdout, diagnostics 
   report RESULTS.tsv META.json [--json F]  the table (stdout) and optional JSON file
 """
 import argparse
+import os as _os
+
+# The FUSE engine of the sharefs mounts the helper makes (scripts/bench --engine).
+ENGINE = _os.environ.get("SFBENCH_ENGINE", "libfuse2")
 import errno
 import io
 import json
@@ -458,7 +462,7 @@ def cmd_mountcycle(a):
     for i in range(a.n):
         mp = os.path.join(a.dir, f"m{i + 1:03d}")
         os.makedirs(mp, exist_ok=True)
-        ms = timed_cli(cli, a, out, f"mount {i + 1}", "mount", "--user", a.user, mp)
+        ms = timed_cli(cli, a, out, f"mount {i + 1}", "mount", "--engine", ENGINE, "--user", a.user, mp)
         if ms is None:
             break
         out["mount_ms"].append(ms)
@@ -494,7 +498,7 @@ def cmd_many(a):
         os.makedirs(mp, exist_ok=True)
         t0 = time.perf_counter()
         try:
-            p = cli.run("mount", "--user", a.user, mp, check=False, timeout=a.cli_timeout)
+            p = cli.run("mount", "--engine", ENGINE, "--user", a.user, mp, check=False, timeout=a.cli_timeout)
         except subprocess.TimeoutExpired:
             out["error"] = f"mount {i + 1}: no answer in {a.cli_timeout:g} s"
             break
