@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * ENODEV. Where fusectl is not mounted at /sys/fs/fuse/connections (no systemd), it is mounted
  * on a private directory for the one write and unmounted again, leaving nothing behind.
  */
-final class FuseControl {
+public final class FuseControl {
     private static final Logger log = LoggerFactory.getLogger(FuseControl.class);
     private static final Path SYSTEM = Path.of("/sys/fs/fuse/connections");
     private static final int MNT_DETACH = 2;
@@ -21,8 +21,11 @@ final class FuseControl {
     private FuseControl() {
     }
 
-    /** 0 when the abort was written, else -errno (ENOENT: no such connection any more). */
-    static int abort(int connection) {
+    /**
+     * Aborts connection N (a FUSE mount's device minor); 0 when the abort was written, else
+     * -errno (ENOENT: no such connection any more). Any FUSE mount's, whichever engine serves it.
+     */
+    public static int abort(int connection) {
         Path there = SYSTEM.resolve(Integer.toString(connection)).resolve("abort");
         if (Files.exists(there)) return write(there);
         if (mounted(SYSTEM)) return -Errors.ENOENT;
