@@ -39,6 +39,7 @@ final class TwoNodes implements AutoCloseable {
     }
 
     TwoNodes(Path dir, int nodes, long pollMillis) throws IOException {
+        TestDb.serverUrl(); // simulated machines share a server: say so plainly when there is none
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         this.dir = dir;
         this.installation = TestDb.fresh(dir.resolve("home"));

@@ -13,26 +13,32 @@ public final class MountDeadline implements AutoCloseable {
     private final Thread watchdog;
     private volatile boolean done;
 
-    private MountDeadline(Duration limit, List<Path> mountPoints) {
+    private MountDeadline(Duration limit, String what, Runnable abort) {
         watchdog = new Thread(() -> {
             long end = System.nanoTime() + limit.toNanos();
             while (!done && System.nanoTime() < end) {
                 try {
-                    Thread.sleep(200);
+                    Thread.sleep(100);
                 } catch (InterruptedException e) {
                     return;
                 }
             }
             if (done) return;
-            System.err.println("test deadline of " + limit + " passed: aborting the FUSE connections of " + mountPoints);
-            for (Path mp : mountPoints) abort(mp);
+            System.err.println("test deadline of " + limit + " passed: aborting the FUSE connection(s) of " + what);
+            abort.run();
         }, "mount-deadline");
         watchdog.setDaemon(true);
         watchdog.start();
     }
 
     public static MountDeadline of(Duration limit, Path... mountPoints) {
-        return new MountDeadline(limit, List.of(mountPoints));
+        List<Path> mps = List.of(mountPoints);
+        return new MountDeadline(limit, mps.toString(), () -> mps.forEach(MountDeadline::abort));
+    }
+
+    /** Past the limit, runs abort (e.g. a kernel-engine session's own abort()). */
+    public static MountDeadline of(Duration limit, String what, Runnable abort) {
+        return new MountDeadline(limit, what, abort);
     }
 
     /** Aborts the FUSE connection of the mount at mp (fusectl), if it is mounted. */

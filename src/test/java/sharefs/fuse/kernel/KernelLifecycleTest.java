@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sharefs.testing.MountDeadline;
 
 /**
  * A session's ends and its notifications, each on a mount of its own: unmount ends the worker
@@ -33,7 +34,7 @@ class KernelLifecycleTest {
         MemoryFs fs = new MemoryFs();
         fs.file("f", "x".getBytes());
         Session s = mount("u", fs);
-        try (KernelDeadline d = KernelDeadline.of(Duration.ofSeconds(60), s)) {
+        try (MountDeadline d = MountDeadline.of(Duration.ofSeconds(60), "session " + s.connection(), s::abort)) {
             assertEquals("x", Files.readString(tmp.resolve("u/f")));
             assertEquals(3, s.threads().size());
             assertTrue(s.threads().stream().allMatch(Thread::isAlive));
@@ -82,7 +83,7 @@ class KernelLifecycleTest {
         fs.file("hang", "never".getBytes()).directIo = true;
         Session s = mount(name, fs);
         Process cat = new ProcessBuilder("cat", tmp.resolve(name + "/hang").toString()).redirectErrorStream(true).start();
-        try (KernelDeadline d = KernelDeadline.of(Duration.ofSeconds(60), s)) {
+        try (MountDeadline d = MountDeadline.of(Duration.ofSeconds(60), "session " + s.connection(), s::abort)) {
             assertTrue(entered.await(30, TimeUnit.SECONDS), "the read reached the handler");
             assertFalse(cat.waitFor(200, TimeUnit.MILLISECONDS), "cat waits for the answer");
             assertEquals(0, abort.applyAsInt(s));
@@ -125,7 +126,7 @@ class KernelLifecycleTest {
         fs.file("gone", "x".getBytes());
         Session s = mount("n", fs);
         Path mp = tmp.resolve("n");
-        try (KernelDeadline d = KernelDeadline.of(Duration.ofSeconds(60), s)) {
+        try (MountDeadline d = MountDeadline.of(Duration.ofSeconds(60), "session " + s.connection(), s::abort)) {
             assertEquals(2, Files.size(mp.resolve("grow")));
             assertTrue(Files.exists(mp.resolve("gone")));
             synchronized (fs) {

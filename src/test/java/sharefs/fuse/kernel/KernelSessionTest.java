@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sharefs.testing.MountDeadline;
 
 /**
  * The kernel-protocol engine on a real mount (root): an in-memory tree served through
@@ -39,7 +40,7 @@ class KernelSessionTest {
     static Path mp;
     static TestFs fs;
     static Session session;
-    KernelDeadline deadline;
+    MountDeadline deadline;
 
     /** MemoryFs with the files that misbehave on purpose. */
     static final class TestFs extends MemoryFs {
@@ -86,7 +87,7 @@ class KernelSessionTest {
     @AfterAll
     static void unmount() throws Exception {
         if (session == null) return;
-        try (KernelDeadline d = KernelDeadline.of(Duration.ofSeconds(30), session)) {
+        try (MountDeadline d = MountDeadline.of(Duration.ofSeconds(30), "session " + session.connection(), session::abort)) {
             session.close();
             assertTrue(session.awaitEnd(Duration.ofSeconds(20)), "the workers did not end after unmount");
         }
@@ -95,7 +96,7 @@ class KernelSessionTest {
 
     @BeforeEach
     void arm() {
-        deadline = KernelDeadline.of(Duration.ofSeconds(60), session);
+        deadline = MountDeadline.of(Duration.ofSeconds(60), "session " + session.connection(), session::abort);
     }
 
     @AfterEach
