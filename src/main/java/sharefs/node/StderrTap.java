@@ -46,6 +46,16 @@ final class StderrTap {
             Thread t = new Thread(() -> tap.pump(c, p[0], original), "sharefs-stderr");
             t.setDaemon(true);
             t.start();
+            // At exit, what is still in the pipe (the last log lines) must reach the real stderr:
+            // give fd 2 back, so the pipe's last write end closes and the pump drains it to EOF.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                c.dup2(original, 2);
+                try {
+                    t.join(2_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "sharefs-stderr-drain"));
             return tap;
         } catch (LinkageError | RuntimeException e) {
             log.warn("cannot tap stderr: {}", e.toString());
@@ -59,7 +69,7 @@ final class StderrTap {
         while (true) {
             long n = c.read(from, buf, buf.length);
             if (n == 0) return;
-            if (n < 0) continue; // EINTR; the pipe's write end is ours and never closed
+            if (n < 0) continue; // EINTR; EOF comes only once fd 2 is given back at exit
             long off = 0;
             while (off < n) {
                 byte[] rest = off == 0 ? buf : java.util.Arrays.copyOfRange(buf, (int) off, (int) n);
