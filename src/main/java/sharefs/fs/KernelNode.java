@@ -15,6 +15,10 @@ final class KernelNode {
     final NodeTable.Key key;
     /** Guarded by the table. */
     long lookups;
+    /** File and directory handles open on it; guarded by the table. */
+    int opens;
+    /** The kernel was asked to prune it since its last lookup; guarded by the table. */
+    boolean pruneAsked;
 
     KernelNode(long id, String folderId, boolean top, int fd, NodeTable.Key key) {
         this.id = id;

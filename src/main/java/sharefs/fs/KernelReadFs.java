@@ -87,7 +87,9 @@ abstract class KernelReadFs implements FuseHandler {
         this.storageRoot = storageRoot;
         this.roots = new Roots(storageRoot);
         this.caller = new Caller(uid, gid);
-        this.nodes = new NodeTable(lent.descriptors());
+        // Past half the budget, NodePruner asks the kernel to let nodes go: the other half is headroom
+        // for the lookups that come before its FORGETs do.
+        this.nodes = new NodeTable(lent.descriptors(), limits.maxOpenFiles() / 2);
         this.files = new OpenFiles(limits.maxOpenFiles(), lent.descriptors());
         this.dirs = new HandleTable<>(limits.maxOpenDirs(), "open directories", lent.descriptors());
     }
@@ -265,6 +267,7 @@ abstract class KernelReadFs implements FuseHandler {
                 if (fd < 0) return fd;
                 slot.keep(KernelDir.folder(a.grant().folderId(), new DirStream(fd), a.node().fd));
                 out.fh = slot.handle();
+                nodes.opened(node);
                 return 0;
             }
         } catch (Throwable t) {
@@ -326,7 +329,10 @@ abstract class KernelReadFs implements FuseHandler {
     public int releasedir(Request r, long node, long fh, int flags) {
         try {
             KernelDir d = dirs.remove(fh);
-            if (d != null) d.close();
+            if (d != null) {
+                d.close();
+                nodes.released(node);
+            }
             return 0;
         } catch (Throwable t) {
             return Errs.fail("releasedir", "node " + node, t);
@@ -358,6 +364,7 @@ abstract class KernelReadFs implements FuseHandler {
                 if (fd < 0) return fd;
                 slot.keep(new OpenFile(fd, a.grant().folderId()));
                 out.fh = slot.handle();
+                nodes.opened(node);
                 return 0;
             }
         } catch (Throwable t) {
@@ -399,7 +406,10 @@ abstract class KernelReadFs implements FuseHandler {
     public int release(Request r, long node, long fh, int flags) {
         try {
             OpenFile f = files.remove(fh);
-            if (f != null) FileOps.close(f.fd());
+            if (f != null) {
+                FileOps.close(f.fd());
+                nodes.released(node);
+            }
             return 0;
         } catch (Throwable t) {
             return Errs.fail("release", "node " + node, t);

@@ -39,6 +39,7 @@ public final class KernelViewFs extends KernelReadFs {
     private final FolderRenamer renamer;
     private final SpaceGuard space;
     private final ViewInvalidator invalidator;
+    private final NodePruner pruner;
     /** Whether this worker thread's umask is cleared yet (the kernel applied the caller's). */
     private final ThreadLocal<Boolean> umaskCleared = ThreadLocal.withInitial(() -> false);
 
@@ -54,11 +55,13 @@ public final class KernelViewFs extends KernelReadFs {
         this.renamer = renamer;
         this.space = lent.space();
         this.invalidator = new ViewInvalidator(nodes, mountName);
+        this.pruner = new NodePruner(nodes, limits.maxOpenFiles() / 4, mountName);
     }
 
     /** After the mount: view changes from now on are told to session's kernel. */
     public void attach(Session session) {
         invalidator.attach(session.notifier(), view.current());
+        pruner.attach(session.notifier(), session.negotiated().kernelMinor());
     }
 
     /** LiveView's listener: retire the roots of folders that left, and tell the kernel what went stale. */
@@ -77,6 +80,7 @@ public final class KernelViewFs extends KernelReadFs {
     @Override
     public void closeAll() {
         invalidator.close();
+        pruner.close();
         super.closeAll();
     }
 
@@ -147,6 +151,7 @@ public final class KernelViewFs extends KernelReadFs {
                 }
                 slot.keep(new OpenFile(fd, a.grant().folderId()));
                 open.fh = slot.handle();
+                nodes.opened(entry.nodeId);
                 return 0;
             }
         } catch (Throwable t) {

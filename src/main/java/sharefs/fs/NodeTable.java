@@ -2,6 +2,8 @@ package sharefs.fs;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import sharefs.backing.NodeCalls;
@@ -19,6 +21,10 @@ import sharefs.backing.NodeCalls;
  * cost is one descriptor per node the kernel caches: each is taken from the mount's account
  * with the agent's descriptor pool, as open files are, and a lookup the pool cannot pay for
  * answers ENFILE rather than take the agent's own descriptors.
+ *
+ * <p>The kernel forgets nodes only under memory pressure, so a big tree would run the account
+ * dry: once the table passes its high-water mark it calls its pressure hook (never waiting on
+ * it), for {@link NodePruner} to ask the kernel to drop the least recently used nodes.
  */
 final class NodeTable {
     static final long ROOT = 1;
@@ -26,13 +32,28 @@ final class NodeTable {
     record Key(String folderId, long dev, long ino) {
     }
 
-    private final Map<Long, KernelNode> byId = new HashMap<>();
+    /** In access order, eldest first: the least recently used nodes are the ones to prune. */
+    private final LinkedHashMap<Long, KernelNode> byId = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<Key, KernelNode> byKey = new HashMap<>();
     private long next = ROOT + 1;
+    /** Nodes with pruneAsked set. */
+    private int asked;
     private final DescriptorPool.Account account;
+    private final int highWater;
+    /** Told (on the caller's thread, so it must only hand off) when a new node passes highWater. */
+    private volatile Runnable pressure = () -> { };
 
-    NodeTable(DescriptorPool.Account account) {
+    NodeTable(DescriptorPool.Account account, int highWater) {
         this.account = account;
+        this.highWater = highWater;
+    }
+
+    void onPressure(Runnable r) {
+        this.pressure = r;
+    }
+
+    int highWater() {
+        return highWater;
     }
 
     synchronized KernelNode get(long id) {
@@ -49,6 +70,7 @@ final class NodeTable {
         KernelNode n = byKey.get(k);
         if (n != null) {
             NodeCalls.close(fd);
+            byId.get(n.id); // a lookup is a use: to the young end of the access order
         } else if (!account.take()) {
             NodeCalls.close(fd);
             return null;
@@ -58,7 +80,51 @@ final class NodeTable {
             byKey.put(k, n);
         }
         n.lookups++;
+        unask(n);
+        if (byId.size() > highWater) pressure.run();
         return n;
+    }
+
+    /** A file or directory handle of node id was opened: the node is in use, not worth pruning. */
+    synchronized void opened(long id) {
+        KernelNode n = byId.get(id);
+        if (n != null) n.opens++;
+    }
+
+    /** A handle of node id was released. */
+    synchronized void released(long id) {
+        KernelNode n = byId.get(id);
+        if (n != null && n.opens > 0) n.opens--;
+    }
+
+    /** Looked up again (or gone): the kernel holds it anew, so it may be asked to prune it again. */
+    private void unask(KernelNode n) {
+        if (!n.pruneAsked) return;
+        n.pruneAsked = false;
+        asked--;
+    }
+
+    /** Nodes not yet asked to be pruned: what a prune round may still lower. */
+    synchronized int unasked() {
+        return byId.size() - asked;
+    }
+
+    /**
+     * Up to max ids of the least recently used nodes with no open handle not asked for yet, into ids; how many. The
+     * root has no entry here, so it is never among them.
+     */
+    synchronized int leastRecentlyUsed(long[] ids, int max) {
+        // Marked as asked, so the next round (before these FORGETs arrive) asks for others.
+        int k = 0;
+        Iterator<KernelNode> it = byId.values().iterator();
+        while (k < max && k < ids.length && it.hasNext()) {
+            KernelNode n = it.next();
+            if (n.opens != 0 || n.pruneAsked) continue;
+            n.pruneAsked = true;
+            asked++;
+            ids[k++] = n.id;
+        }
+        return k;
     }
 
     /** The kernel gives back count lookups; the node goes, and its descriptor is closed, at zero. */
@@ -67,6 +133,7 @@ final class NodeTable {
         if (n == null) return;
         n.lookups -= count;
         if (n.lookups > 0) return;
+        unask(n);
         byId.remove(id);
         byKey.remove(n.key);
         NodeCalls.close(n.fd);

@@ -52,13 +52,19 @@ final class KernelViewMount implements AutoCloseable {
     }
 
     static KernelViewMount mount(Mounts env, String email, Path mp, Duration limit) throws IOException {
+        return mount(env, email, mp, limit, FsLimits.DEFAULT, Lent.nothing());
+    }
+
+    /** With these caps, paying its descriptors from lent's account (a small budget, for tests of running out). */
+    static KernelViewMount mount(Mounts env, String email, Path mp, Duration limit, FsLimits limits, Lent lent)
+            throws IOException {
         User user = env.sharing.users().get(email);
         LiveView view = new LiveView(new SharingGrantSource(env.sharing, user.id()), new MountScope(null, Set.of()),
                 env.home::folderDir);
         view.load();
         FolderRoot storage = FolderRoot.open(env.home.storage());
         KernelViewFs fs = new KernelViewFs(view, storage, Mounts.UID, Mounts.GID, ViewMount.renamer(env.sharing, email),
-                FsLimits.DEFAULT, Lent.nothing(), mp.getFileName().toString());
+                limits, lent, mp.getFileName().toString());
         view.onChange(fs::viewChanged);
         Session s;
         try {

@@ -53,7 +53,7 @@ class NodeTableTest {
         try (FolderRoot root = FolderRoot.open(dir)) {
             DescriptorPool pool = new DescriptorPool(100);
             DescriptorPool.Account account = pool.open(0);
-            NodeTable t = new NodeTable(account);
+            NodeTable t = new NodeTable(account, Integer.MAX_VALUE);
             KernelNode a = found(t, open(root, "a"));
             KernelNode b = found(t, open(root, "b"));
             KernelNode c = found(t, open(root, "c"));
@@ -79,12 +79,40 @@ class NodeTableTest {
         Files.writeString(dir.resolve("b"), "y");
         try (FolderRoot root = FolderRoot.open(dir)) {
             DescriptorPool pool = new DescriptorPool(1);
-            NodeTable t = new NodeTable(pool.open(0));
+            NodeTable t = new NodeTable(pool.open(0), Integer.MAX_VALUE);
             KernelNode a = found(t, open(root, "a"));
             Found b = open(root, "b");
             assertNull(found(t, b));
             assertEquals(1, pool.used(), "nothing more is held for it");
             assertSame(a, found(t, open(root, "a")), "a node already held costs nothing more");
+            t.closeAll();
+        }
+    }
+
+    @Test
+    void pastItsHighWaterMark_theTableAsksForPruning_ofItsLeastRecentlyUsedNodesWithoutHandles() throws IOException {
+        for (String n : new String[] {"a", "b", "c", "d"}) Files.writeString(dir.resolve(n), n);
+        try (FolderRoot root = FolderRoot.open(dir)) {
+            NodeTable t = new NodeTable(new DescriptorPool(100).open(0), 3);
+            java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+            t.onPressure(told::incrementAndGet);
+            KernelNode a = found(t, open(root, "a"));
+            KernelNode b = found(t, open(root, "b"));
+            KernelNode c = found(t, open(root, "c"));
+            assertEquals(0, told.get(), "at the mark, not past it");
+            t.get(a.id);
+            t.opened(b.id);
+            KernelNode d = found(t, open(root, "d"));
+            assertEquals(1, told.get());
+            long[] ids = new long[4];
+            assertEquals(3, t.leastRecentlyUsed(ids, 4), "b has an open handle");
+            assertEquals(java.util.List.of(c.id, a.id, d.id), java.util.List.of(ids[0], ids[1], ids[2]));
+            assertEquals(1, t.unasked(), "c, a and d were asked for");
+            assertEquals(0, t.leastRecentlyUsed(ids, 4), "not asked twice before they are looked up again");
+            t.released(b.id);
+            assertSame(c, found(t, open(root, "c")));
+            assertEquals(2, t.leastRecentlyUsed(ids, 4));
+            assertEquals(java.util.List.of(b.id, c.id), java.util.List.of(ids[0], ids[1]));
             t.closeAll();
         }
     }

@@ -11,11 +11,17 @@ import java.nio.ByteBuffer;
  * -ENOENT means the kernel had nothing cached under that name or node, which is success too.
  */
 public final class Notifier {
-    private static final int INVAL_INODE = 2, INVAL_ENTRY = 3;
+    private static final int INVAL_INODE = 2, INVAL_ENTRY = 3, PRUNE = 9;
     private static final int HEADER = 16;
+    /** Most node ids one FUSE_NOTIFY_PRUNE carries here: the message stays one small buffer. */
+    public static final int PRUNE_BATCH = 512;
+    /** The protocol minor that brought FUSE_NOTIFY_PRUNE (kernel 6.18). */
+    public static final int PRUNE_MINOR = 45;
 
     private final Channel channel;
     private final NativeBuffer buf;
+    /** Allocated on the first prune: most mounts never need it. */
+    private NativeBuffer pruneBuf;
     private boolean closed;
 
     Notifier(Channel channel) {
@@ -48,10 +54,30 @@ public final class Notifier {
         return channel.send(buf, len);
     }
 
+    /**
+     * Ask the kernel to drop its cached dentries and inodes of these nodes (FUSE_NOTIFY_PRUNE,
+     * struct fuse_notify_prune_out {u32 count; u32 padding; u64 spare} then count u64 ids):
+     * those not in use go, and each comes back as a FORGET. Only for kernels of 7.45 or later;
+     * an older one answers EINVAL.
+     */
+    public synchronized int prune(long[] nodes, int count) {
+        if (closed) return -Errors.ENODEV;
+        if (count < 0 || count > PRUNE_BATCH || count > nodes.length) return -Errors.EINVAL;
+        if (count == 0) return 0;
+        if (pruneBuf == null) pruneBuf = NativeBuffer.allocate(HEADER + 16 + 8 * PRUNE_BATCH);
+        ByteBuffer b = pruneBuf.view();
+        int len = HEADER + 16 + 8 * count;
+        header(b, len, PRUNE);
+        b.putInt(HEADER, count).putInt(HEADER + 4, 0).putLong(HEADER + 8, 0);
+        for (int i = 0; i < count; i++) b.putLong(HEADER + 16 + 8 * i, nodes[i]);
+        return channel.send(pruneBuf, len);
+    }
+
     synchronized void close() {
         if (closed) return;
         closed = true;
         buf.close();
+        if (pruneBuf != null) pruneBuf.close();
     }
 
     private static void header(ByteBuffer b, int len, int code) {
