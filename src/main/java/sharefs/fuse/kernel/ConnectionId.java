@@ -27,24 +27,9 @@ final class ConnectionId {
             String[] f = line.split(" ");
             int dash = List.of(f).indexOf("-");
             if (f.length < 5 || dash < 0 || dash + 1 >= f.length) continue;
-            if (!f[1].equals(Integer.toString(parentId)) || !unescape(f[4]).equals(path) || !f[dash + 1].equals(fsType)) continue;
+            if (!f[1].equals(Integer.toString(parentId)) || !Mountinfo.unescape(f[4]).equals(path) || !f[dash + 1].equals(fsType)) continue;
             found = Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1));
         }
         return found;
-    }
-
-    /** mountinfo writes space, tab, newline and backslash as three octal digits. */
-    static String unescape(String s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && i + 3 < s.length()) {
-                b.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
     }
 }

@@ -79,7 +79,7 @@ public final class FuseControl {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
                 String[] f = line.split(" ");
-                if (f.length > 4 && ConnectionId.unescape(f[4]).equals(dir.toString())) return true;
+                if (f.length > 4 && Mountinfo.unescape(f[4]).equals(dir.toString())) return true;
             }
         } catch (IOException e) {
             log.warn("cannot read /proc/self/mountinfo: {}", e.toString());

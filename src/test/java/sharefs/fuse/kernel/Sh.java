@@ -49,7 +49,7 @@ final class Sh {
         String want = mp.toAbsolutePath().normalize().toString();
         for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
             String[] f = line.split(" ");
-            if (f.length > 4 && ConnectionId.unescape(f[4]).equals(want)) return true;
+            if (f.length > 4 && Mountinfo.unescape(f[4]).equals(want)) return true;
         }
         return false;
     }
