@@ -21,6 +21,7 @@ import sharefs.sharing.Sharing;
 import sharefs.sharing.UsageMode;
 import sharefs.store.Database;
 import sharefs.store.Home;
+import sharefs.testing.Command;
 import sharefs.testing.TestDb;
 
 /**
@@ -234,30 +235,8 @@ final class Mounts implements AutoCloseable {
 
     /** env: added to this process's environment for the command. */
     static Result run(List<String> argv, Duration timeout, java.util.Map<String, String> env) {
-        try {
-            Path out = Files.createTempFile("sharefs-test", ".out");
-            Path err = Files.createTempFile("sharefs-test", ".err");
-            try {
-                ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-                pb.environment().putAll(env);
-                Process p = pb.start();
-                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    p.destroyForcibly();
-                    p.waitFor(5, TimeUnit.SECONDS);
-                    return new Result(-1, Files.readString(out), Files.readString(err) + " [timed out]");
-                }
-                return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
-        } catch (IOException e) {
-            throw new AssertionError("cannot run " + argv + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted running " + argv);
-        }
+        Command.Result r = Command.run(argv, timeout, env, java.nio.charset.StandardCharsets.UTF_8);
+        return new Result(r.exit(), r.out(), r.timedOut() ? r.err() + " [timed out]" : r.err());
     }
 
     /** Polls until cond holds, for at most SETTLE; fails with what() otherwise. No timing is asserted. */

@@ -1,13 +1,10 @@
 package sharefs.testing;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -33,28 +30,9 @@ public final class Session {
     public Result sh(String script) {
         List<String> argv = new ArrayList<>(List.of("setpriv", "--reuid", Integer.toString(uid), "--regid",
                 Integer.toString(uid), "--clear-groups", "--", "timeout", "-k", "5", "20", "sh", "-c", script));
-        try {
-            Path out = Files.createTempFile("sharefs-session", ".out");
-            Path err = Files.createTempFile("sharefs-session", ".err");
-            try {
-                Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-                if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    throw new AssertionError("session command did not finish: " + script);
-                }
-                return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                        Files.readString(err, StandardCharsets.UTF_8));
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        Command.Result r = Command.run(argv, Duration.ofSeconds(60), Map.of(), StandardCharsets.UTF_8);
+        if (r.timedOut()) throw new AssertionError("session command did not finish: " + script);
+        return new Result(r.exit(), r.out(), r.err());
     }
 
     /**

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import sharefs.testing.Command;
 
 /** Runs a command as a person would, with a timeout, and keeps its exit code and output. */
 final class Sh {
@@ -20,28 +22,9 @@ final class Sh {
     }
 
     static Result run(List<String> argv) {
-        try {
-            Path out = Files.createTempFile("kernel-test", ".out");
-            Path err = Files.createTempFile("kernel-test", ".err");
-            try {
-                Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-                if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    throw new AssertionError("timed out: " + argv);
-                }
-                return new Result(p.exitValue(), Files.readString(out, StandardCharsets.ISO_8859_1),
-                        Files.readString(err, StandardCharsets.ISO_8859_1));
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
-        } catch (IOException e) {
-            throw new AssertionError("cannot run " + argv + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted: " + argv, e);
-        }
+        Command.Result r = Command.run(argv, Duration.ofSeconds(60), Map.of(), StandardCharsets.ISO_8859_1);
+        if (r.timedOut()) throw new AssertionError("timed out: " + argv);
+        return new Result(r.exit(), r.out(), r.err());
     }
 
     /** Whether the kernel lists a mount at mp now. */
