@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -27,6 +25,7 @@ import sharefs.sharing.UsageMode;
 import sharefs.store.Database;
 import sharefs.store.Home;
 import sharefs.testing.TestDb;
+import sharefs.testing.InProcessCli;
 
 /** Runs the CLI in-process against a fresh --home, and asserts exit codes and stderr. */
 abstract class CliTestBase {
@@ -104,14 +103,9 @@ abstract class CliTestBase {
 
     /** sharefs --home HOME --run-dir RUN ARGS...: a one-shot call (no node agent runs at RUN). */
     Result sh(String... args) {
-        String[] full = installation.withGlobals(prepend(args, "--home", home.toString(), "--run-dir", home.resolve("run").toString()));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code;
-        try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
-            code = Main.run(full, o, e);
-        }
-        return new Result(code, out.toString(), err.toString());
+        InProcessCli.Result r = InProcessCli.run(
+                installation.withGlobals(prepend(args, "--home", home.toString(), "--run-dir", home.resolve("run").toString())));
+        return new Result(r.code(), r.out(), r.err());
     }
 
     static String[] prepend(String[] args, String... first) {

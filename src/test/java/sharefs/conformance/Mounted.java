@@ -1,10 +1,7 @@
 package sharefs.conformance;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import sharefs.cli.Main;
 import sharefs.fs.MountTable;
 import sharefs.fs.Preflight;
 import sharefs.sharing.FolderAccess;
@@ -12,6 +9,7 @@ import sharefs.sharing.Sharing;
 import sharefs.sharing.UsageMode;
 import sharefs.store.Database;
 import sharefs.store.Home;
+import sharefs.testing.InProcessCli;
 
 /**
  * A throwaway installation with one owner folder, mounted for real by a node agent in a JVM of
@@ -50,10 +48,8 @@ final class Mounted implements AutoCloseable {
         all[2] = "--run-dir";
         all[3] = runDir.toString();
         System.arraycopy(args, 0, all, 4, args.length);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int rc = Main.run(all, new PrintWriter(out), new PrintWriter(err));
-        if (rc != 0) throw new IllegalStateException("sharefs " + String.join(" ", args) + " failed: " + err);
+        InProcessCli.Result r = InProcessCli.run(all);
+        if (r.code() != 0) throw new IllegalStateException("sharefs " + String.join(" ", args) + " failed: " + r.err());
     }
 
     @Override

@@ -1,8 +1,6 @@
 package sharefs.faults;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +17,7 @@ import sharefs.node.RunDir;
 import sharefs.sharing.Sharing;
 import sharefs.store.Database;
 import sharefs.store.Home;
+import sharefs.testing.InProcessCli;
 
 /**
  * A throwaway installation and its node agent, reached the way the CLI reaches it: through its
@@ -116,10 +115,7 @@ final class Install implements AutoCloseable {
         List<String> all = new ArrayList<>(List.of("--home", home.dir().toString(), "--run-dir", run.dir().toString()));
         if (jdbcUrl != null) all.addAll(List.of("--db", jdbcUrl));
         all.addAll(Arrays.asList(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int rc = Main.run(all.toArray(new String[0]), new PrintWriter(out), new PrintWriter(err));
-        return new Result(rc, out.toString(), err.toString());
+        return main(all.toArray(new String[0]));
     }
 
     /** argv of a CLI JVM of its own (for kill -9). */
@@ -230,10 +226,8 @@ final class Install implements AutoCloseable {
 
     /** One in-process CLI call with exactly these arguments. */
     static Result main(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int rc = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Result(rc, out.toString(), err.toString());
+        InProcessCli.Result r = InProcessCli.run(args);
+        return new Result(r.code(), r.out(), r.err());
     }
 
     /** Runs a command with a timeout; returns rc and merged output. */

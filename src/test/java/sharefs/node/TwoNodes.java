@@ -3,8 +3,6 @@ package sharefs.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -15,6 +13,7 @@ import sharefs.fs.MountTable;
 import sharefs.fs.Preflight;
 import sharefs.store.Home;
 import sharefs.testing.TestDb;
+import sharefs.testing.InProcessCli;
 
 /**
  * Two node agents in this JVM standing for two machines: each its own run directory, both the
@@ -68,13 +67,8 @@ final class TwoNodes implements AutoCloseable {
     Result cli(int node, String... args) {
         List<String> all = new ArrayList<>(List.of("--home", home.dir().toString(), "--run-dir", runDir(node).dir().toString()));
         all.addAll(List.of(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int rc;
-        try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
-            rc = Main.run(installation.withGlobals(all.toArray(String[]::new)), o, e);
-        }
-        return new Result(rc, out.toString(), err.toString());
+        InProcessCli.Result r = InProcessCli.run(installation.withGlobals(all.toArray(String[]::new)));
+        return new Result(r.code(), r.out(), r.err());
     }
 
     Result ok(int node, String... args) {
