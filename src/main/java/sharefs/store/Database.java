@@ -87,7 +87,7 @@ public final class Database implements AutoCloseable {
         if (problem != null) throw new StoreException(problem, null);
         Dialect dialect = Dialect.of(url);
         HikariDataSource pool = serverPool(url, password, dialect, applicationName);
-        if (!isCurrent(pool)) migrate(pool, pool::close, url);
+        if (!isCurrent(pool)) migrate(pool, pool::close, url, dialect);
         return new Database(pool, pool::close, dialect, url, password, applicationName);
     }
 
@@ -139,7 +139,7 @@ public final class Database implements AutoCloseable {
         }
         JdbcConnectionPool admin = adminPool(url, cred, dbDir);
         try {
-            if (!isCurrent(admin)) migrate(admin, admin::dispose, url);
+            if (!isCurrent(admin)) migrate(admin, admin::dispose, url, Dialect.H2);
             keepAppUser(admin, cred);
             Credentials.commit(dbDir);
             // Connect the application pool before the administrator lets go, so the file stays open.
@@ -213,14 +213,15 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static void migrate(DataSource pool, Runnable dispose, String url) {
+    private static void migrate(DataSource pool, Runnable dispose, String url, Dialect dialect) {
         try {
             Flyway flyway = Flyway.configure()
                     .dataSource(pool)
                     .locations("classpath:db/migration")
                     .loggers("slf4j")
                     .load();
-            if (LegacySchema.upgrade(pool)) flyway.repair();
+            // Only H2 databases predate the portable schema.
+            if (dialect == Dialect.H2 && LegacySchema.upgrade(pool)) flyway.repair();
             flyway.migrate();
         } catch (RuntimeException e) {
             dispose.run();

@@ -22,10 +22,10 @@ final class LegacySchema {
     private LegacySchema() {
     }
 
-    /** True if the database was converted (its migration history then needs realigning). */
+    /** An H2 database's: true if it was converted (its migration history then needs realigning). */
     static boolean upgrade(DataSource pool) {
         try (Connection c = pool.getConnection()) {
-            if (!Dialect.H2.name().equals(dialectOf(c)) || !generatedPendingKey(c)) return false;
+            if (!generatedPendingKey(c)) return false;
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
                 st.execute("ALTER TABLE invitations ALTER COLUMN pending_key DROP EXPRESSION");
@@ -42,11 +42,6 @@ final class LegacySchema {
         } catch (SQLException e) {
             throw new StoreException("cannot convert the database to the portable schema: " + e.getMessage(), e);
         }
-    }
-
-    private static String dialectOf(Connection c) throws SQLException {
-        String product = c.getMetaData().getDatabaseProductName();
-        return product != null && product.equalsIgnoreCase("H2") ? Dialect.H2.name() : product;
     }
 
     private static boolean generatedPendingKey(Connection c) throws SQLException {
