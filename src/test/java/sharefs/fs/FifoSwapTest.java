@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
 import sharefs.backing.Errno;
+import sharefs.testing.MountDeadline;
 
 /**
  * The kernel sends OPEN only for what it believes is a regular file. When a FIFO (or anything
@@ -261,7 +262,7 @@ class FifoSwapTest {
             assertEquals(0, ReaddirStreamingTest.fdsOn(backing), "the daemon keeps nothing of the FIFO open");
         } finally {
             if (!released && !release(backing, through, opens, side)) {
-                Mounts.abortConnection(m.mnt);
+                MountDeadline.abort(m.mnt);
                 release(backing, through, opens, side);
             }
             pool.shutdownNow();

@@ -216,16 +216,6 @@ final class Mounts implements AutoCloseable {
         }
     }
 
-    /**
-     * Last resort when a test finds threads stuck on a request the daemon never answers: abort
-     * that FUSE connection (fusectl), so the blocked syscalls return and the JVM can still exit.
-     */
-    static void abortConnection(Path mp) {
-        MountTable.find(mp).ifPresent(e -> {
-            if (!FuseConnection.abort(e)) System.err.println("cannot abort the FUSE connection of " + mp);
-        });
-    }
-
     record Result(int exit, String out, String err) {
     }
 

@@ -19,18 +19,17 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import sharefs.testing.MountDeadline;
 
 /**
  * Names that are not UTF-8 on the libfuse2 engine: every call that takes a name answers EILSEQ
@@ -59,24 +58,19 @@ class NonUtf8NamesTest {
     static Mounts env;
     static Path mnt;
     static Path back;
-    static ScheduledExecutorService watchdog;
+    static MountDeadline deadline;
 
     @BeforeAll
     static void mountA() throws IOException {
         env = new Mounts(tmp);
         mnt = env.soloMount(A, "tests", "a");
         back = env.backing(A, "tests");
-        watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "non-utf8-deadline");
-            t.setDaemon(true);
-            return t;
-        });
-        watchdog.schedule(() -> Mounts.abortConnection(mnt), DEADLINE_SECONDS, TimeUnit.SECONDS);
+        deadline = MountDeadline.of(Duration.ofSeconds(DEADLINE_SECONDS), mnt);
     }
 
     @AfterAll
     static void unmount() {
-        if (watchdog != null) watchdog.shutdownNow();
+        if (deadline != null) deadline.close();
         if (env != null) env.close();
     }
 

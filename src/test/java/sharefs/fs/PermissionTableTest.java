@@ -41,6 +41,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import sharefs.sharing.FolderAccess;
 import sharefs.sharing.Permission;
+import sharefs.testing.MountDeadline;
 
 /**
  * Every cell of the DESIGN.md permission table, inside a folder and at the view root, for each
@@ -117,7 +118,7 @@ class PermissionTableTest {
             env.mount(engine, USERS.get(l), mp);
             MNT.put(l, mp);
         }
-        Runnable abortMounts = () -> MNT.values().forEach(Mounts::abortConnection);
+        Runnable abortMounts = () -> MNT.values().forEach(MountDeadline::abort);
         CALLERS.put(As.ROOT, CallerThread.root(abortMounts));
         CALLERS.put(As.SESSION_UID, CallerThread.session(Mounts.UID, Mounts.GID, abortMounts));
     }

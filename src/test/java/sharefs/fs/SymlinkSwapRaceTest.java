@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sharefs.testing.MountDeadline;
 
 /**
  * While the owner folder's backing directory has d flipping between a real directory and a
@@ -186,7 +187,7 @@ class SymlinkSwapRaceTest {
         List<String> stuck = threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
         if (!stuck.isEmpty()) {
             // Free the threads (and the JVM) before failing: a request the daemon never answers blocks for good.
-            Mounts.abortConnection(mnt);
+            MountDeadline.abort(mnt);
             for (Thread t : threads) t.join(10_000);
         }
         assertEquals(List.of(), stuck, "threads stuck in the mount");
