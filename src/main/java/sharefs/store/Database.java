@@ -334,7 +334,8 @@ public final class Database implements AutoCloseable {
      */
     private Change announce(Connection c) throws SQLException {
         Announcer a = announcer;
-        if (a == null && dialect != Dialect.POSTGRESQL) return null;
+        // Nobody to tell: a one-shot CLI call on the embedded database (no agent, no NOTIFY).
+        if (dialect != Dialect.POSTGRESQL && (a == null || commitListeners.isEmpty())) return null;
         long version;
         try (PreparedStatement ps = c.prepareStatement("SELECT val FROM change_counter WHERE id = 1");
              ResultSet rs = ps.executeQuery()) {
