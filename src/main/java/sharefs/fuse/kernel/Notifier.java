@@ -11,10 +11,12 @@ import java.nio.ByteBuffer;
  * -ENOENT means the kernel had nothing cached under that name or node, which is success too.
  */
 public final class Notifier {
-    private static final int INVAL_INODE = 2, INVAL_ENTRY = 3, PRUNE = 9;
+    private static final int INVAL_INODE = 2, INVAL_ENTRY = 3, INC_EPOCH = 8, PRUNE = 9;
     private static final int HEADER = 16;
     /** Most node ids one FUSE_NOTIFY_PRUNE carries here: the message stays one small buffer. */
     public static final int PRUNE_BATCH = 512;
+    /** The protocol minor that brought FUSE_NOTIFY_INC_EPOCH (kernel 6.16). */
+    public static final int INC_EPOCH_MINOR = 44;
     /** The protocol minor that brought FUSE_NOTIFY_PRUNE (kernel 6.18). */
     public static final int PRUNE_MINOR = 45;
 
@@ -52,6 +54,16 @@ public final class Notifier {
         header(b, len, INVAL_INODE);
         b.putLong(HEADER, node).putLong(HEADER + 8, offset).putLong(HEADER + 16, length);
         return channel.send(buf, len);
+    }
+
+    /**
+     * Make every cached entry of this mount stale at once (FUSE_NOTIFY_INC_EPOCH, no body): each
+     * is looked up again at its next use. Takes no inode lock. Only for kernels of 7.44 or later.
+     */
+    public synchronized int incEpoch() {
+        if (closed) return -Errors.ENODEV;
+        header(buf.view(), HEADER, INC_EPOCH);
+        return channel.send(buf, HEADER);
     }
 
     /**
