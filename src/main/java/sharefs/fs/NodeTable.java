@@ -42,6 +42,25 @@ final class NodeTable {
     private final int highWater;
     /** Told (on the caller's thread, so it must only hand off) when a new node passes highWater. */
     private volatile Runnable pressure = () -> { };
+    /** Told of every node given out and gone, under this table's lock (so it must not call back). */
+    private volatile Holdings holdings = Holdings.NONE;
+
+    /** Who else must know which backing objects this mount's kernel holds (the agent's {@link MountCoherence}). */
+    interface Holdings {
+        Holdings NONE = new Holdings() {
+            @Override
+            public void held(KernelNode n) {
+            }
+
+            @Override
+            public void dropped(KernelNode n) {
+            }
+        };
+
+        void held(KernelNode n);
+
+        void dropped(KernelNode n);
+    }
 
     NodeTable(DescriptorPool.Account account, int highWater) {
         this.account = account;
@@ -50,6 +69,11 @@ final class NodeTable {
 
     void onPressure(Runnable r) {
         this.pressure = r;
+    }
+
+    /** Before the mount serves its first request. */
+    void reportTo(Holdings h) {
+        this.holdings = h;
     }
 
     int highWater() {
@@ -78,6 +102,7 @@ final class NodeTable {
             n = new KernelNode(next++, folderId, top, fd, k);
             byId.put(n.id, n);
             byKey.put(k, n);
+            holdings.held(n);
         }
         n.lookups++;
         unask(n);
@@ -136,6 +161,7 @@ final class NodeTable {
         unask(n);
         byId.remove(id);
         byKey.remove(n.key);
+        holdings.dropped(n);
         NodeCalls.close(n.fd);
         account.give();
     }
@@ -144,6 +170,14 @@ final class NodeTable {
     synchronized List<Long> ofFolder(String folderId) {
         List<Long> ids = new ArrayList<>();
         for (KernelNode n : byId.values()) if (n.folderId.equals(folderId)) ids.add(n.id);
+        return ids;
+    }
+
+    /** The ids of every node (to invalidate broadly when precise notices overflowed). */
+    synchronized long[] allIds() {
+        long[] ids = new long[byId.size()];
+        int i = 0;
+        for (long id : byId.keySet()) ids[i++] = id;
         return ids;
     }
 
@@ -159,6 +193,7 @@ final class NodeTable {
     /** Closes every descriptor; after unmount. */
     synchronized void closeAll() {
         for (KernelNode n : byId.values()) {
+            holdings.dropped(n);
             NodeCalls.close(n.fd);
             account.give();
         }
