@@ -64,6 +64,11 @@ public final class NodeCalls {
         return check(LIB.fstatat(fd, EMPTY, statbuf, AT_EMPTY_PATH));
     }
 
+    /** struct stat of the entry cname in dirFd itself (a symlink is not followed) into statbuf. */
+    public static int statEntry(int dirFd, byte[] cname, Pointer statbuf) {
+        return check(LIB.fstatat(dirFd, cname, statbuf, AT_SYMLINK_NOFOLLOW));
+    }
+
     /** st_mode of the descriptor's object, or -errno. */
     public static int mode(int fd) {
         byte[] st = FileOps.statOf(fd);

@@ -40,6 +40,8 @@ public final class KernelViewFs extends KernelReadFs {
     private final SpaceGuard space;
     private final ViewInvalidator invalidator;
     private final NodePruner pruner;
+    /** This mount among the agent's other kernel-engine mounts: what it changes, they are told. */
+    private final MountPeer peers;
     /** Whether this worker thread's umask is cleared yet (the kernel applied the caller's). */
     private final ThreadLocal<Boolean> umaskCleared = ThreadLocal.withInitial(() -> false);
 
@@ -56,12 +58,14 @@ public final class KernelViewFs extends KernelReadFs {
         this.space = lent.space();
         this.invalidator = new ViewInvalidator(nodes, mountName);
         this.pruner = new NodePruner(nodes, limits.maxOpenFiles() / 4, mountName);
+        this.peers = lent.coherence().join(nodes, mountName);
     }
 
     /** After the mount: view changes from now on are told to session's kernel. */
     public void attach(Session session) {
         invalidator.attach(session.notifier(), view.current());
         pruner.attach(session.notifier(), session.negotiated().kernelMinor());
+        peers.attach(session.notifier(), session.negotiated().kernelMinor());
     }
 
     /** LiveView's listener: retire the roots of folders that left, and tell the kernel what went stale. */
@@ -81,6 +85,7 @@ public final class KernelViewFs extends KernelReadFs {
     public void closeAll() {
         invalidator.close();
         pruner.close();
+        peers.close();
         super.closeAll();
     }
 
@@ -115,7 +120,8 @@ public final class KernelViewFs extends KernelReadFs {
     }
 
     /** The entry of name in the parent of a, made just now. */
-    private int newEntry(At a, byte[] cname, EntryOut out) {
+    private int newEntry(At a, byte[] name, byte[] cname, EntryOut out) {
+        peers.nameChanged(a.node(), name);
         int fd = NodeCalls.openPath(a.node().fd, cname);
         return fd < 0 ? fd : entry(a.grant(), false, fd, out, entryNanos);
     }
@@ -152,6 +158,7 @@ public final class KernelViewFs extends KernelReadFs {
                 slot.keep(new OpenFile(fd, a.grant().folderId()));
                 open.fh = slot.handle();
                 nodes.opened(entry.nodeId);
+                peers.nameChanged(a.node(), name);
                 return 0;
             }
         } catch (Throwable t) {
@@ -165,10 +172,12 @@ public final class KernelViewFs extends KernelReadFs {
             Who who = who(r);
             if (who == Who.STRANGER) return -Errno.EACCES;
             int size = data.remaining();
-            return onWritableFile(fh, fd -> {
+            int n = onWritableFile(fh, fd -> {
                 int rc = space.allow(size);
                 return rc != 0 ? rc : FileOps.pwrite(fd, pointer(data), size, offset);
             });
+            if (n > 0 && !peers.alone()) peers.dataChanged(nodes.get(node), offset, n);
+            return n;
         } catch (Throwable t) {
             return Errs.fail("write", "node " + node, t);
         }
@@ -179,10 +188,12 @@ public final class KernelViewFs extends KernelReadFs {
         try {
             Who who = who(r);
             if (who == Who.STRANGER) return -Errno.EACCES;
-            return onWritableFile(fh, fd -> {
+            int done = onWritableFile(fh, fd -> {
                 int rc = (mode & FALLOC_FL_PUNCH_HOLE) != 0 ? 0 : space.allow(length);
                 return rc != 0 ? rc : FileOps.fallocate(fd, mode, offset, length);
             });
+            if (done == 0 && !peers.alone()) peers.dataChanged(nodes.get(node), offset, length);
+            return done;
         } catch (Throwable t) {
             return Errs.fail("fallocate", "node " + node, t);
         }
@@ -199,7 +210,7 @@ public final class KernelViewFs extends KernelReadFs {
             if (c == null) return badName(name);
             ownUmask();
             int rc = NodeCalls.mkdir(a.node().fd, c, mode & 01777);
-            return rc < 0 ? rc : newEntry(a, c, out);
+            return rc < 0 ? rc : newEntry(a, name, c, out);
         } catch (Throwable t) {
             return Errs.fail("mkdir", "node " + parent, t);
         }
@@ -225,7 +236,7 @@ public final class KernelViewFs extends KernelReadFs {
             } else {
                 rc = NodeCalls.mknod(a.node().fd, c, type | (mode & 0777));
             }
-            return rc < 0 ? rc : newEntry(a, c, out);
+            return rc < 0 ? rc : newEntry(a, name, c, out);
         } catch (Throwable t) {
             return Errs.fail("mknod", "node " + parent, t);
         }
@@ -241,7 +252,7 @@ public final class KernelViewFs extends KernelReadFs {
             byte[] c = NodeCalls.component(name);
             if (c == null) return badName(name);
             int rc = NodeCalls.symlink(target, a.node().fd, c);
-            return rc < 0 ? rc : newEntry(a, c, out);
+            return rc < 0 ? rc : newEntry(a, name, c, out);
         } catch (Throwable t) {
             return Errs.fail("symlink", "node " + parent, t);
         }
@@ -264,8 +275,10 @@ public final class KernelViewFs extends KernelReadFs {
             byte[] c = NodeCalls.component(newName);
             if (c == null) return badName(newName);
             int rc = NodeCalls.link(from.fd, a.node().fd, c);
+            if (rc < 0) return rc;
+            peers.linked(a.node(), newName, from);
             // The same node, with its link count fresh for every name of it.
-            return rc < 0 ? rc : entryOfNode(from, a.grant(), out);
+            return entryOfNode(from, a.grant(), out);
         } catch (Throwable t) {
             return Errs.fail("link", "node " + node, t);
         }
@@ -279,7 +292,19 @@ public final class KernelViewFs extends KernelReadFs {
             At a = toRemove(parent, name, who);
             if (a.refused()) return a.errno();
             byte[] c = NodeCalls.component(name);
-            return c == null ? badName(name) : NodeCalls.unlink(a.node().fd, c);
+            if (c == null) return badName(name);
+            // The object the name leaves, for the other mounts holding it: its link count drops.
+            long dev = 0, ino = -1;
+            if (!peers.alone()) {
+                jnr.ffi.Pointer st = sharefs.backing.StatBuf.allocate();
+                if (NodeCalls.statEntry(a.node().fd, c, st) == 0) {
+                    dev = sharefs.backing.StatBuf.dev(st);
+                    ino = sharefs.backing.StatBuf.ino(st);
+                }
+            }
+            int rc = NodeCalls.unlink(a.node().fd, c);
+            if (rc == 0) peers.unlinked(a.node(), name, dev, ino);
+            return rc;
         } catch (Throwable t) {
             return Errs.fail("unlink", "node " + parent, t);
         }
@@ -293,7 +318,10 @@ public final class KernelViewFs extends KernelReadFs {
             At a = toRemove(parent, name, who);
             if (a.refused()) return a.errno();
             byte[] c = NodeCalls.component(name);
-            return c == null ? badName(name) : NodeCalls.rmdir(a.node().fd, c);
+            if (c == null) return badName(name);
+            int rc = NodeCalls.rmdir(a.node().fd, c);
+            if (rc == 0) peers.nameChanged(a.node(), name);
+            return rc;
         } catch (Throwable t) {
             return Errs.fail("rmdir", "node " + parent, t);
         }
@@ -324,10 +352,10 @@ public final class KernelViewFs extends KernelReadFs {
             if (c1 == null) return badName(name);
             if (c2 == null) return badName(newName);
             Grant g = a.grant();
-            if (g.mayDelete()) return NodeCalls.rename(from.fd, c1, to.fd, c2, flags);
             // NOREPLACE makes "may not replace" race-free; a caller that asked for it gets its EEXIST.
-            rc = NodeCalls.rename(from.fd, c1, to.fd, c2, flags | RENAME_NOREPLACE);
-            if (rc == -Errno.EEXIST && (flags & RENAME_NOREPLACE) == 0) return Rules.delete(g);
+            rc = NodeCalls.rename(from.fd, c1, to.fd, c2, g.mayDelete() ? flags : flags | RENAME_NOREPLACE);
+            if (rc == -Errno.EEXIST && !g.mayDelete() && (flags & RENAME_NOREPLACE) == 0) return Rules.delete(g);
+            if (rc == 0) peers.renamed(from, name, to, newName);
             return rc;
         } catch (Throwable t) {
             return Errs.fail("rename", "node " + parent, t);
@@ -354,7 +382,13 @@ public final class KernelViewFs extends KernelReadFs {
             Who who = who(r);
             if (who == Who.STRANGER) return -Errno.EACCES;
             int rc = node == NodeTable.ROOT ? setattrRoot(in) : setattrNode(node, in, who);
-            return rc != 0 ? rc : attrs(node, out);
+            if (rc != 0) return rc;
+            if (node != NodeTable.ROOT && !peers.alone()) {
+                KernelNode n = nodes.get(node);
+                if (in.has(SetattrIn.FATTR_SIZE)) peers.dataChanged(n, 0, 0);
+                else peers.attrsChanged(n);
+            }
+            return attrs(node, out);
         } catch (Throwable t) {
             return Errs.fail("setattr", "node " + node, t);
         }
@@ -440,7 +474,9 @@ public final class KernelViewFs extends KernelReadFs {
             int rc = n == null ? -Errno.EPERM : SharefsFs.xattrNamespace(n);
             if (rc == 0) rc = space.allow(size);
             if (rc != 0) return rc;
-            return NodeCalls.setxattr(a.node().fd, java.util.Arrays.copyOf(name, name.length + 1), pointer(value), size, flags);
+            rc = NodeCalls.setxattr(a.node().fd, java.util.Arrays.copyOf(name, name.length + 1), pointer(value), size, flags);
+            if (rc == 0) peers.attrsChanged(a.node());
+            return rc;
         } catch (Throwable t) {
             return Errs.fail("setxattr", "node " + node, t);
         }
@@ -456,7 +492,9 @@ public final class KernelViewFs extends KernelReadFs {
             if (a.refused()) return a.errno();
             String n = Utf8.strict(name);
             int rc = n == null ? -Errno.EPERM : SharefsFs.xattrNamespace(n);
-            return rc != 0 ? rc : NodeCalls.removexattr(a.node().fd, java.util.Arrays.copyOf(name, name.length + 1));
+            if (rc == 0) rc = NodeCalls.removexattr(a.node().fd, java.util.Arrays.copyOf(name, name.length + 1));
+            if (rc == 0) peers.attrsChanged(a.node());
+            return rc;
         } catch (Throwable t) {
             return Errs.fail("removexattr", "node " + node, t);
         }

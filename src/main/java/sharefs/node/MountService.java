@@ -21,6 +21,7 @@ import sharefs.fs.MountTable;
 import sharefs.fs.NativeWarmUp;
 import sharefs.fs.DescriptorPool;
 import sharefs.fs.Lent;
+import sharefs.fs.MountCoherence;
 import sharefs.fs.Preflight;
 import sharefs.fs.SpaceGuard;
 import sharefs.fs.ViewMount;
@@ -49,6 +50,8 @@ public final class MountService implements AutoCloseable {
 
     private final DescriptorPool descriptors;
     private final SpaceGuard space;
+    /** Which kernel-engine mounts of this agent hold which backing objects: a change through one is told to the others. */
+    private final MountCoherence coherence = new MountCoherence();
     private final NativeWarmUp warm = NativeWarmUp.start();
     private final Map<Path, ViewMount> mounts = new ConcurrentHashMap<>();
     private final Set<Path> inProgress = new HashSet<>();
@@ -131,7 +134,7 @@ public final class MountService implements AutoCloseable {
             DescriptorPool.Account lent = fds;
             ViewMount m;
             try {
-                m = ViewMount.mount(sharing, req, warm, new Lent(lent, space));
+                m = ViewMount.mount(sharing, req, warm, new Lent(lent, space, coherence));
             } catch (MountException e) {
                 throw tap != null && e.byLibfuse() ? e.withLibfuseWords(libfuseWords(tap, mark, mp)) : e;
             }
