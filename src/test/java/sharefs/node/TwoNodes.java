@@ -86,11 +86,20 @@ final class TwoNodes implements AutoCloseable {
 
     /** Mounts email's view on node, for the session uid, and returns the mountpoint. */
     Path mount(int node, String email, int uid, String name) throws IOException {
+        return mount(node, email, uid, name, null);
+    }
+
+    /** As {@link #mount(int, String, int, String)}, on engine (kernel, libfuse2; null: the agent's default). */
+    Path mount(int node, String email, int uid, String name, String engine) throws IOException {
         Path mp = Files.createDirectories(dir.resolve(name));
         synchronized (mountPoints) {
             mountPoints.add(mp);
         }
-        ok(node, "mount", "--user", email, "--uid", Integer.toString(uid), "--gid", Integer.toString(uid), mp.toString());
+        List<String> args = new ArrayList<>(List.of("mount", "--user", email, "--uid", Integer.toString(uid),
+                "--gid", Integer.toString(uid)));
+        if (engine != null) args.addAll(List.of("--engine", engine));
+        args.add(mp.toString());
+        ok(node, args.toArray(String[]::new));
         return mp;
     }
 
