@@ -112,6 +112,39 @@ class KernelEngineAgentTest {
         }
     }
 
+    /**
+     * Two users' kernel-engine mounts served by one agent process tell each other what they
+     * change: in one shell, a name stat'ed through Bob's mount (its entry cached there for half a
+     * second) and then removed or renamed through Ann's is gone from Bob's at once.
+     */
+    @Test
+    @Timeout(120)
+    void twoKernelMountsOfOneAgent_seeEachOthersRemovalsAndRenamesAtOnce() throws Exception {
+        try (Install in = Install.withAgentProcess(tmp)) {
+            shareWithBob(in);
+            in.closeDb();
+            Path a = in.mountPoint("a");
+            Path b = in.mountPoint("b");
+            try (MountDeadline d = MountDeadline.of(Duration.ofSeconds(100), a, b)) {
+                assertEquals(0, in.cli("mount", "--user", ANN, "--uid", "0", "--gid", "0", "--engine", "kernel",
+                        a.toString()).rc());
+                assertEquals(0, in.cli("mount", "--user", BOB, "--uid", "0", "--gid", "0", "--engine", "kernel",
+                        b.toString()).rc());
+                String ta = a + "/tests", tb = b + "/tests";
+                Install.Result r = Install.run(30, "sh", "-c", "echo one > " + ta + "/gone && echo two > " + ta + "/old"
+                        + " && stat -c %s " + tb + "/gone " + tb + "/old"
+                        + " && rm " + ta + "/gone && mv " + ta + "/old " + ta + "/new"
+                        + " && { test -e " + tb + "/gone; echo gone $?; test -e " + tb + "/old; echo old $?; cat " + tb + "/new; }");
+                assertEquals(0, r.rc(), r.toString());
+                assertEquals("4\n4\ngone 1\nold 1\ntwo\n", r.out(), r.toString());
+                assertEquals(0, in.cli("umount", a.toString()).rc());
+                assertEquals(0, in.cli("umount", b.toString()).rc());
+            } finally {
+                for (Path p : List.of(a, b)) if (MountTable.find(p).isPresent()) Preflight.unmount(p, true);
+            }
+        }
+    }
+
     @Test
     @Timeout(120)
     void theAgentsEngineServesMountsThatNameNone() throws Exception {
