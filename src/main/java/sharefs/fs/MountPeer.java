@@ -68,7 +68,7 @@ final class MountPeer implements NodeTable.Holdings, AutoCloseable {
     private final NodeTable nodes;
     private final String mountName;
     private final ExecutorService sender;
-    private volatile Notifier notifier;
+    private volatile Kernel notifier;
     private volatile int kernelMinor;
     /** Handlers of this mount waiting now for other mounts' notices to be sent. */
     private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
@@ -93,10 +93,38 @@ final class MountPeer implements NodeTable.Holdings, AutoCloseable {
         });
     }
 
+    /** The notices this class sends: {@link Notifier}'s, each answering 0 or -errno. */
+    interface Kernel {
+        int invalEntry(long parent, byte[] name);
+
+        int invalInode(long node, long offset, long length);
+
+        int incEpoch();
+    }
+
     /** From the mount on: notices from the other mounts go to this kernel. */
     void attach(Notifier n, int kernelMinor) {
+        attach(new Kernel() {
+            @Override
+            public int invalEntry(long parent, byte[] name) {
+                return n.invalEntry(parent, name);
+            }
+
+            @Override
+            public int invalInode(long node, long offset, long length) {
+                return n.invalInode(node, offset, length);
+            }
+
+            @Override
+            public int incEpoch() {
+                return n.incEpoch();
+            }
+        }, kernelMinor);
+    }
+
+    void attach(Kernel k, int kernelMinor) {
         this.kernelMinor = kernelMinor;
-        this.notifier = n;
+        this.notifier = k;
     }
 
     @Override
@@ -278,7 +306,7 @@ final class MountPeer implements NodeTable.Holdings, AutoCloseable {
             upTo = queued;
         }
         try {
-            Notifier n = notifier;
+            Kernel n = notifier;
             if (n != null) send(n, es, is, allEntries, allInodes);
         } catch (Throwable t) {
             log.warn("sending notices to the mount {} failed", mountName, t);
@@ -291,7 +319,7 @@ final class MountPeer implements NodeTable.Holdings, AutoCloseable {
         }
     }
 
-    private void send(Notifier n, Set<Entry> es, Map<Long, long[]> is, boolean allEntries, boolean allInodes) {
+    private void send(Kernel n, Set<Entry> es, Map<Long, long[]> is, boolean allEntries, boolean allInodes) {
         if (allEntries) {
             if (kernelMinor >= Notifier.INC_EPOCH_MINOR) {
                 report(n.incEpoch(), "every entry");
