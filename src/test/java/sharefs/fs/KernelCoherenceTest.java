@@ -127,6 +127,21 @@ class KernelCoherenceTest {
         assertTrue(Files.isDirectory(b.resolve("later-dir"), LinkOption.NOFOLLOW_LINKS));
     }
 
+    /**
+     * What a queue past its bound widens to, on this kernel: after INC_EPOCH (FUSE 7.44) every
+     * entry the mount cached is looked up again, here one removed behind its back on the storage.
+     */
+    @Test
+    void anEpoch_makesEveryEntryTheMountCachedStale() throws IOException {
+        write(a.resolve("behind"), "x\n");
+        errno(0, "cached through the other mount", -Px.lstatErrno(b.resolve("behind")));
+        Files.delete(env.backing(ANN, "shared").resolve("behind"));
+        assertTrue(bob.session.negotiated().kernelMinor() >= sharefs.fuse.kernel.Notifier.INC_EPOCH_MINOR,
+                "this kernel speaks FUSE 7.44 or later: " + bob.session.negotiated());
+        errno(0, "INC_EPOCH", bob.session.notifier().incEpoch());
+        errno(ENOENT, "the removed name, looked up again", -Px.lstatErrno(b.resolve("behind")));
+    }
+
     /** Close-to-open: each append made and closed through one mount is read in full, size included, by the other's next open. */
     @Test
     void fiftyAppendsThroughOneMount_areEachSeenInFullByTheOthersNextOpen() {
