@@ -40,6 +40,8 @@ public final class KernelViewFs extends KernelReadFs {
     private final SpaceGuard space;
     private final ViewInvalidator invalidator;
     private final NodePruner pruner;
+    /** The one thread this mount's notifications go out on. */
+    private final java.util.concurrent.ExecutorService notices;
     /** This mount among the agent's other kernel-engine mounts: what it changes, they are told. */
     private final MountPeer peers;
     /** Whether this worker thread's umask is cleared yet (the kernel applied the caller's). */
@@ -56,9 +58,10 @@ public final class KernelViewFs extends KernelReadFs {
         super(view, storageRoot, uid, gid, limits, lent, entryNanos);
         this.renamer = renamer;
         this.space = lent.space();
-        this.invalidator = new ViewInvalidator(nodes, mountName);
-        this.pruner = new NodePruner(nodes, limits.maxOpenFiles() / 4, mountName);
-        this.peers = lent.coherence().join(nodes, mountName);
+        this.notices = NoticeThread.of(mountName);
+        this.invalidator = new ViewInvalidator(nodes, notices);
+        this.pruner = new NodePruner(nodes, limits.maxOpenFiles() / 4, notices);
+        this.peers = lent.coherence().join(nodes, mountName, notices);
     }
 
     /** After the mount: view changes from now on are told to session's kernel. */
@@ -86,6 +89,7 @@ public final class KernelViewFs extends KernelReadFs {
         invalidator.close();
         pruner.close();
         peers.close();
+        notices.shutdownNow();
         super.closeAll();
     }
 

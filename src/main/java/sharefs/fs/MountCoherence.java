@@ -32,8 +32,8 @@ public final class MountCoherence {
     private final java.util.concurrent.atomic.AtomicInteger members = new java.util.concurrent.atomic.AtomicInteger();
 
     /** One mount of this agent joins: its kernel's nodes are recorded here from now on. */
-    MountPeer join(NodeTable nodes, String mountName) {
-        MountPeer p = new MountPeer(this, nodes, mountName);
+    MountPeer join(NodeTable nodes, String mountName, java.util.concurrent.ExecutorService sender) {
+        MountPeer p = new MountPeer(this, nodes, mountName, sender);
         nodes.reportTo(p);
         members.incrementAndGet();
         return p;

@@ -6,7 +6,6 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -29,7 +28,7 @@ import sharefs.fuse.kernel.Notifier;
  * miss the bound is marked lagging and not waited for again until its sender catches up, so one
  * stuck mount slows the others once, not at every call.
  *
- * <p>Inbound: notices are never sent on a request's thread but on this mount's sender thread.
+ * <p>Inbound: notices are never sent on a request's thread but on this mount's {@link NoticeThread}.
  * Pending notices are deduplicated and bounded ({@link #MAX_PENDING} of each kind); past the
  * bound they are not dropped but widened: every entry of the mount is made stale at once
  * (INC_EPOCH, FUSE 7.44), or every node's attributes and data are invalidated.
@@ -82,15 +81,12 @@ final class MountPeer implements NodeTable.Holdings, AutoCloseable {
     private boolean entriesOverflowed, inodesOverflowed, scheduled, closed;
     private long queued, sent;
 
-    MountPeer(MountCoherence agent, NodeTable nodes, String mountName) {
+    /** sender: the mount's {@link NoticeThread}, which its owner shuts down. */
+    MountPeer(MountCoherence agent, NodeTable nodes, String mountName, ExecutorService sender) {
         this.agent = agent;
         this.nodes = nodes;
         this.mountName = mountName;
-        this.sender = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "sharefs-peers-" + mountName);
-            t.setDaemon(true);
-            return t;
-        });
+        this.sender = sender;
     }
 
     /** The notices this class sends: {@link Notifier}'s, each answering 0 or -errno. */
@@ -368,6 +364,5 @@ final class MountPeer implements NodeTable.Holdings, AutoCloseable {
             notifyAll();
         }
         agent.left();
-        sender.shutdownNow();
     }
 }

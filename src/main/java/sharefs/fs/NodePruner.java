@@ -1,7 +1,6 @@
 package sharefs.fs;
 
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +10,7 @@ import sharefs.fuse.kernel.Notifier;
  * Keeps the kernel engine's node table (one descriptor per node) under its budget: past the
  * table's high-water mark, asks the kernel with FUSE_NOTIFY_PRUNE to drop the least recently
  * used nodes without an open handle, down to a quarter of the budget; the kernel's FORGETs then close
- * their descriptors. On a thread of its own, so no request waits for the kernel, and a signal
+ * their descriptors. On the mount's {@link NoticeThread}, so no request waits for the kernel, and a signal
  * while a round is queued adds nothing. Kernels before FUSE 7.45 are never attached: there the
  * table stays as it was, forgotten only under the kernel's memory pressure.
  */
@@ -24,14 +23,11 @@ final class NodePruner implements AutoCloseable {
     private final AtomicBoolean queued = new AtomicBoolean();
     private volatile Notifier notifier;
 
-    NodePruner(NodeTable nodes, int lowWater, String mountName) {
+    /** sender: the mount's {@link NoticeThread}, which its owner shuts down. */
+    NodePruner(NodeTable nodes, int lowWater, ExecutorService sender) {
         this.nodes = nodes;
         this.lowWater = lowWater;
-        this.sender = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "sharefs-prune-" + mountName);
-            t.setDaemon(true);
-            return t;
-        });
+        this.sender = sender;
         nodes.onPressure(this::signal);
     }
 
@@ -69,8 +65,9 @@ final class NodePruner implements AutoCloseable {
         }
     }
 
+    /** Nothing more is asked of the kernel. */
     @Override
     public void close() {
-        sender.shutdownNow();
+        notifier = null;
     }
 }

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +16,7 @@ import sharefs.fuse.kernel.Notifier;
  * for long: each root name that went, now names another folder, or changed permission gets
  * INVAL_ENTRY (a kicked-out folder is gone from the next lookup at once), and every node of a
  * folder that left or changed permission gets INVAL_INODE (its mode bits are shown again). The
- * notifications go out on a thread of their own: the kernel takes the directory's lock to
+ * notifications go out on the mount's {@link NoticeThread}: the kernel takes the directory's lock to
  * invalidate, and a change can come from inside a request holding it (`mv` at the root).
  */
 final class ViewInvalidator implements AutoCloseable {
@@ -29,13 +28,10 @@ final class ViewInvalidator implements AutoCloseable {
     /** The view as the kernel was last told; touched by the sender thread only. */
     private Map<String, Grant> told = new HashMap<>();
 
-    ViewInvalidator(NodeTable nodes, String mountName) {
+    /** sender: the mount's {@link NoticeThread}, which its owner shuts down. */
+    ViewInvalidator(NodeTable nodes, ExecutorService sender) {
         this.nodes = nodes;
-        this.sender = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "sharefs-inval-" + mountName);
-            t.setDaemon(true);
-            return t;
-        });
+        this.sender = sender;
     }
 
     /** From the mount on: the view as it is now is what the kernel may cache. */
@@ -46,7 +42,11 @@ final class ViewInvalidator implements AutoCloseable {
 
     /** The view changed to now: tell the kernel, in the order changes came. */
     void changed(View now) {
-        sender.execute(() -> send(now));
+        try {
+            sender.execute(() -> send(now));
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // Unmounted: no kernel left to tell.
+        }
     }
 
     /** Waits until every change handed in so far has been told (tests). */
@@ -99,8 +99,9 @@ final class ViewInvalidator implements AutoCloseable {
         return m;
     }
 
+    /** Nothing more is told to the kernel. */
     @Override
     public void close() {
-        sender.shutdownNow();
+        notifier = null;
     }
 }

@@ -30,6 +30,7 @@ class MountPeerTest {
     NodeTable ta, tb;
     MountPeer pa, pb;
     Recorder ka, kb;
+    final java.util.concurrent.ExecutorService[] threads = {NoticeThread.of("a"), NoticeThread.of("b")};
 
     /** The notices one mount's kernel got, one line each; the first call may be held at a gate. */
     static final class Recorder implements MountPeer.Kernel {
@@ -81,8 +82,8 @@ class MountPeerTest {
         DescriptorPool pool = new DescriptorPool(100_000);
         ta = new NodeTable(pool.open(0), Integer.MAX_VALUE);
         tb = new NodeTable(pool.open(0), Integer.MAX_VALUE);
-        pa = agent.join(ta, "a");
-        pb = agent.join(tb, "b");
+        pa = agent.join(ta, "a", threads[0]);
+        pb = agent.join(tb, "b", threads[1]);
         ka = new Recorder();
         kb = new Recorder();
         pa.attach(ka, 45);
@@ -93,6 +94,7 @@ class MountPeerTest {
     void close() {
         pa.close();
         pb.close();
+        for (var t : threads) t.shutdownNow();
         ta.closeAll();
         tb.closeAll();
         root.close();
