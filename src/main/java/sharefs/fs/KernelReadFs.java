@@ -48,9 +48,10 @@ abstract class KernelReadFs implements FuseHandler {
     static final long ROOT_ENTRY_NANOS = 3600_000_000_000L;
     /**
      * Inside folders, entries for half a second and attributes not at all, as the libfuse engine
-     * (MountOptions): changes made through other mounts or on the storage are not notified yet,
-     * and close-to-open across mounts needs a fresh GETATTR. A GETATTR per stat is also what
-     * refuses a stranger's stat of a name whose entry is cached (no default_permissions).
+     * (MountOptions): changes made through the agent's other kernel-engine mounts are notified
+     * (MountPeer), but not those made on another machine or on the storage, and close-to-open
+     * across machines needs a fresh GETATTR. A GETATTR per stat is also what refuses a
+     * stranger's stat of a name whose entry is cached (no default_permissions).
      */
     static final long ENTRY_NANOS = 500_000_000L;
     static final long ATTR_NANOS = 0;
