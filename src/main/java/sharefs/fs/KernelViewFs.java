@@ -2,6 +2,7 @@ package sharefs.fs;
 
 import static sharefs.backing.Flags.O_DIRECT;
 import static sharefs.backing.Flags.O_EXCL;
+import static sharefs.backing.Flags.O_TRUNC;
 import static sharefs.backing.Flags.O_WRONLY;
 import static sharefs.backing.Flags.RENAME_NOREPLACE;
 import static sharefs.backing.Flags.S_IFIFO;
@@ -163,11 +164,21 @@ public final class KernelViewFs extends KernelReadFs {
                 open.fh = slot.handle();
                 nodes.opened(entry.nodeId);
                 peers.nameChanged(a.node(), name);
+                // Without O_EXCL the name may have been there: its bytes are gone now.
+                if ((flags & O_TRUNC) != 0 && !peers.alone()) peers.dataChanged(nodes.get(entry.nodeId), 0, 0);
                 return 0;
             }
         } catch (Throwable t) {
             return Errs.fail("create", "node " + parent, t);
         }
+    }
+
+    /** An open with O_TRUNC (the shell's `>`, asked for atomically) changed the file's bytes. */
+    @Override
+    public int open(Request r, long node, int flags, OpenOut out) {
+        int rc = super.open(r, node, flags, out);
+        if (rc == 0 && (flags & O_TRUNC) != 0 && !peers.alone()) peers.dataChanged(nodes.get(node), 0, 0);
+        return rc;
     }
 
     @Override

@@ -133,38 +133,52 @@ final class MountPeer implements NodeTable.Holdings, AutoCloseable {
         agent.dropped(this, n);
     }
 
-    // ---- outbound: this mount changed something ----
+    // ---- outbound: this mount changed something. Called after the change succeeded, so they
+    // never throw: a failure to tell is logged, and the caller's answer stays the change's. ----
 
     /** A name in directory dir came or went (create, mkdir, mknod, symlink, link, unlink, rmdir). */
     void nameChanged(KernelNode dir, byte[] name) {
-        await(entry(null, dir, name));
+        tell(() -> entry(null, dir, name));
     }
 
     /** name in from became newName in to. */
     void renamed(KernelNode from, byte[] name, KernelNode to, byte[] newName) {
-        await(entry(entry(null, from, name), to, newName));
+        tell(() -> entry(entry(null, from, name), to, newName));
     }
 
     /** A link to n was made in dir under name: the name is new, and n's link count changed. */
     void linked(KernelNode dir, byte[] name, KernelNode n) {
-        await(inode(entry(null, dir, name), n.key.dev(), n.key.ino(), -1, 0));
+        tell(() -> inode(entry(null, dir, name), n, -1, 0));
     }
 
     /** name was removed from dir; the object it named was (dev, ino), or ino -1 when unknown: its link count changed. */
     void unlinked(KernelNode dir, byte[] name, long dev, long ino) {
-        Told t = entry(null, dir, name);
-        if (ino >= 0) t = inode(t, dev, ino, -1, 0);
-        await(t);
+        tell(() -> {
+            Told t = entry(null, dir, name);
+            return ino < 0 ? t : inode(t, dev, ino, -1, 0);
+        });
     }
 
     /** n's attributes changed (chmod, chown, times, xattrs). */
     void attrsChanged(KernelNode n) {
-        if (n != null) await(inode(null, n.key.dev(), n.key.ino(), -1, 0));
+        tell(() -> inode(null, n, -1, 0));
     }
 
     /** n's bytes from offset for length changed (length 0 or less: to the end), and so its size and times. */
     void dataChanged(KernelNode n, long offset, long length) {
-        if (n != null) await(inode(null, n.key.dev(), n.key.ino(), Math.max(0, offset), length));
+        tell(() -> inode(null, n, Math.max(0, offset), length));
+    }
+
+    private void tell(java.util.function.Supplier<Told> queue) {
+        try {
+            await(queue.get());
+        } catch (Throwable t) {
+            log.warn("telling the other mounts what the mount {} changed failed", mountName, t);
+        }
+    }
+
+    private Told inode(Told t, KernelNode n, long offset, long length) {
+        return n == null ? t : inode(t, n.key.dev(), n.key.ino(), offset, length);
     }
 
     /** Whether no other mount of this agent holds any node now: then no change needs telling. */

@@ -7,6 +7,7 @@ import static sharefs.backing.Flags.O_CREAT;
 import static sharefs.backing.Flags.O_EXCL;
 import static sharefs.backing.Flags.O_RDONLY;
 import static sharefs.backing.Flags.O_RDWR;
+import static sharefs.backing.Flags.O_TRUNC;
 import static sharefs.backing.Flags.O_WRONLY;
 import static sharefs.fs.Px.ENOENT;
 
@@ -113,6 +114,28 @@ class KernelCoherenceTest {
             assertEquals(3, Px.pwrite(wfd, "new", 0));
             errno(0, "close", Px.close(wfd));
             assertEquals("new bytes\n", Px.pread(rfd), "the open descriptor in the other mount reads the new bytes");
+        } finally {
+            Px.close(rfd);
+        }
+    }
+
+    /**
+     * The read stays within the size the other mount's kernel knows, so only a notice drops its
+     * pages. (Today's INIT asks for no ATOMIC_O_TRUNC, so the kernel sends the truncation as a
+     * SETATTR; with it, the OPEN itself carries it, and is told too.)
+     */
+    @Test
+    void aFileHeldOpenInOneMount_isEmptyAtOnceAfterTheOtherTruncatedItOnOpen() {
+        write(a.resolve("emptied"), "0123456789");
+        int rfd = Px.open(b.resolve("emptied"), O_RDONLY, 0);
+        assertTrue(rfd >= 0, Px.name(-rfd));
+        try {
+            int[] err = new int[1];
+            assertEquals("01234", Px.pread(rfd, 5, 0, err), "read once, within its size: in the page cache now");
+            int wfd = Px.open(a.resolve("emptied"), O_WRONLY | O_TRUNC, 0);
+            assertTrue(wfd >= 0, Px.name(-wfd));
+            errno(0, "close", Px.close(wfd));
+            assertEquals("", Px.pread(rfd, 5, 0, err), "the same read after the other mount's `>`");
         } finally {
             Px.close(rfd);
         }
