@@ -55,6 +55,13 @@ abstract class KernelReadFs implements FuseHandler {
      */
     static final long ENTRY_NANOS = 500_000_000L;
     static final long ATTR_NANOS = 0;
+    /**
+     * Whether a mount's kernel keeps anything of a file it has no handle open on that another
+     * mount's write makes stale: not while attributes are uncached and every open drops the page
+     * cache (open() never answers FOPEN_KEEP_CACHE). Sending KEEP_CACHE or caching attributes
+     * makes this true, and then MountPeer tells a write to every mount holding the file.
+     */
+    static final boolean CLOSED_FILES_CACHED = ATTR_NANOS > 0;
 
     /** How long the kernel keeps entries inside folders (`--cache-seconds`; ENTRY_NANOS by default). */
     protected final long entryNanos;

@@ -21,8 +21,8 @@ public final class MountCoherence {
     record Obj(long dev, long ino) {
     }
 
-    /** A mount holding a node of an object, by that mount's node id. */
-    record Holder(MountPeer mount, long node) {
+    /** A mount holding a node of an object (its id is that mount's). */
+    record Holder(MountPeer mount, KernelNode node) {
     }
 
     private static final Holder[] NONE = new Holder[0];
@@ -49,7 +49,7 @@ public final class MountCoherence {
     }
 
     void held(MountPeer m, KernelNode n) {
-        Holder h = new Holder(m, n.id);
+        Holder h = new Holder(m, n);
         holders.compute(new Obj(n.key.dev(), n.key.ino()), (k, hs) -> {
             if (hs == null) return new Holder[] {h};
             Holder[] more = Arrays.copyOf(hs, hs.length + 1);
@@ -61,7 +61,7 @@ public final class MountCoherence {
     void dropped(MountPeer m, KernelNode n) {
         holders.computeIfPresent(new Obj(n.key.dev(), n.key.ino()), (k, hs) -> {
             int i = 0;
-            while (i < hs.length && !(hs[i].mount() == m && hs[i].node() == n.id)) i++;
+            while (i < hs.length && !(hs[i].mount() == m && hs[i].node() == n)) i++;
             if (i == hs.length) return hs;
             if (hs.length == 1) return null;
             Holder[] fewer = new Holder[hs.length - 1];

@@ -164,7 +164,12 @@ final class MountPeer implements NodeTable.Holdings, AutoCloseable {
         tell(() -> inode(null, n, -1, 0));
     }
 
-    /** n's bytes from offset for length changed (length 0 or less: to the end), and so its size and times. */
+    /**
+     * n's bytes from offset for length changed (length 0 or less: to the end), and so its size
+     * and times. Told only to mounts with a handle open on it while no kernel keeps anything of a
+     * closed file ({@link KernelReadFs#CLOSED_FILES_CACHED}): the others' next open starts afresh
+     * anyway, and a write, the engine's busiest call, then costs no notice at all.
+     */
     void dataChanged(KernelNode n, long offset, long length) {
         tell(() -> inode(null, n, Math.max(0, offset), length));
     }
@@ -190,7 +195,7 @@ final class MountPeer implements NodeTable.Holdings, AutoCloseable {
         if (dir == null) return t;
         for (MountCoherence.Holder h : agent.holdersOf(dir.key.dev(), dir.key.ino())) {
             if (h.mount() == this) continue;
-            long seq = h.mount().queueEntry(h.node(), name);
+            long seq = h.mount().queueEntry(h.node().id, name);
             if (seq < 0) continue;
             if (t == null) t = new Told();
             t.add(h.mount(), seq);
@@ -201,7 +206,8 @@ final class MountPeer implements NodeTable.Holdings, AutoCloseable {
     private Told inode(Told t, long dev, long ino, long offset, long length) {
         for (MountCoherence.Holder h : agent.holdersOf(dev, ino)) {
             if (h.mount() == this) continue;
-            long seq = h.mount().queueInode(h.node(), offset, length);
+            if (offset >= 0 && !KernelReadFs.CLOSED_FILES_CACHED && !h.mount().nodes.isOpen(h.node())) continue;
+            long seq = h.mount().queueInode(h.node().id, offset, length);
             if (seq < 0) continue;
             if (t == null) t = new Told();
             t.add(h.mount(), seq);

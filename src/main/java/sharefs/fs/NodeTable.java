@@ -116,6 +116,11 @@ final class NodeTable {
         if (n != null) n.opens++;
     }
 
+    /** Whether a file or directory handle of n is open now (without counting as a use of it). */
+    synchronized boolean isOpen(KernelNode n) {
+        return n.opens > 0;
+    }
+
     /** A handle of node id was released. */
     synchronized void released(long id) {
         KernelNode n = byId.get(id);

@@ -111,6 +111,10 @@ class MountPeerTest {
         KernelNode da = node(ta, "d"), fa = node(ta, "f");
         node(ta, "d"); // a second lookup of one node: still one holder
         KernelNode db = node(tb, "d"), fb = node(tb, "f");
+        pa.dataChanged(fa, 0, 1);
+        assertTrue(pb.drained(10_000));
+        assertEquals(List.of(), kb.got(), "a write is not told to a mount with no handle open on the file");
+        tb.opened(fb.id);
         pa.nameChanged(da, "x".getBytes(StandardCharsets.UTF_8));
         pa.renamed(da, "y".getBytes(StandardCharsets.UTF_8), da, "z".getBytes(StandardCharsets.UTF_8));
         pa.dataChanged(fa, 10, 5);
@@ -134,6 +138,7 @@ class MountPeerTest {
         KernelNode fb = node(tb, "f");
         KernelNode db = node(tb, "d");
         KernelNode da = node(ta, "d");
+        tb.opened(fb.id);
         kb.gate = new CountDownLatch(1);
         pa.nameChanged(da, "first".getBytes(StandardCharsets.UTF_8));
         assertTrue(kb.entered.await(10, TimeUnit.SECONDS), "b's sender is held in its first notice");
