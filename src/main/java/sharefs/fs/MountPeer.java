@@ -21,12 +21,13 @@ import sharefs.fuse.kernel.Notifier;
  * <p>Outbound: after a handler changed a name in a directory or a file's data or attributes, it
  * queues an INVAL_ENTRY or INVAL_INODE with every other mount holding that directory or file,
  * then waits until they are sent, so the caller's next call through another mount already finds
- * the cache gone. The wait is bounded ({@link #WAIT_NANOS}): the kernel takes a directory's lock
- * to invalidate an entry, and it holds that lock while a request on the directory is in flight,
- * whose handler may itself be waiting here for the first mount: two users removing names in one
- * directory at the same moment would otherwise wait on each other forever. A mount whose notices
- * miss the bound is marked lagging and not waited for again until its sender catches up, so one
- * stuck mount slows the others once, not at every call.
+ * the cache gone. The wait has limits, because the kernel takes a directory's lock to invalidate
+ * an entry and holds it while a request on that directory is in flight, whose handler may itself
+ * be waiting here for the first mount (two users removing names in one directory at the same
+ * moment would wait on each other for ever): a mount with a handler waiting is not waited for
+ * (see {@link #await}), and no wait lasts longer than {@link #WAIT_NANOS}. A mount whose notices
+ * miss that bound is marked lagging and not waited for again until its sender catches up, so one
+ * stuck mount slows the others once, not at every call. A notice not waited for is still sent.
  *
  * <p>Inbound: notices are never sent on a request's thread but on this mount's {@link NoticeThread}.
  * Pending notices are deduplicated and bounded ({@link #MAX_PENDING} of each kind); past the
