@@ -200,24 +200,33 @@ class KernelCoherenceTest {
     @Test
     void bothMountsChangingOneDirectoryAtOnce_neverWaitOnEachOther() throws Exception {
         errno(0, "mkdir", Px.mkdir(a.resolve("busy"), 0755));
+        errno(0, "mkdir", Px.mkdir(a.resolve("busy2"), 0755));
         ExecutorService two = Executors.newFixedThreadPool(2);
         try {
-            Future<?> fa = two.submit(() -> churn(a.resolve("busy"), "a"));
-            Future<?> fb = two.submit(() -> churn(b.resolve("busy"), "b"));
+            Future<?> fa = two.submit(() -> churn(a, "a"));
+            Future<?> fb = two.submit(() -> churn(b, "b"));
             fa.get();
             fb.get();
         } finally {
             two.shutdownNow();
         }
-        assertEquals(java.util.List.of(), Px.list(b.resolve("busy")));
-        assertEquals(java.util.List.of(), Px.list(a.resolve("busy")));
+        for (String d : new String[] {"busy", "busy2"}) {
+            assertEquals(java.util.List.of(), Px.list(b.resolve(d)), d);
+            assertEquals(java.util.List.of(), Px.list(a.resolve(d)), d);
+        }
     }
 
-    private static void churn(Path dir, String who) {
+    /** Creates, renames into the other directory (both directories' locks), writes and removes, 300 times. */
+    private static void churn(Path folder, String who) {
         for (int i = 0; i < 300; i++) {
-            Path f = dir.resolve(who + i);
+            Path f = folder.resolve("busy").resolve(who + i), g = folder.resolve("busy2").resolve(who + i);
             write(f, who);
-            errno(0, "unlink " + f, Px.unlink(f));
+            errno(0, "rename " + f, Px.rename(f, g));
+            int fd = Px.open(g, O_WRONLY | O_APPEND, 0);
+            assertTrue(fd >= 0, Px.name(-fd));
+            assertEquals(1, Px.pwrite(fd, "!", 0));
+            errno(0, "close", Px.close(fd));
+            errno(0, "unlink " + g, Px.unlink(g));
         }
     }
 }
