@@ -21,6 +21,9 @@ public interface KernelLibC {
     /** writev(2) of iovcnt struct iovec at iov. */
     long writev(int fd, Pointer iov, int iovcnt);
 
+    /** ioctl(2) with a pointer argument. */
+    int ioctl(int fd, long request, Pointer arg);
+
     int mount(@In byte[] source, @In byte[] target, @In byte[] fstype, long flags, @In byte[] data);
 
     int umount2(@In byte[] target, int flags);
