@@ -20,7 +20,11 @@ import sharefs.backing.Flags;
 import sharefs.backing.FolderRoot;
 import sharefs.backing.NodeCalls;
 import sharefs.backing.Utf8;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sharefs.fuse.kernel.AttrOut;
+import sharefs.fuse.kernel.BackingFiles;
+import sharefs.fuse.kernel.PassthroughStatus;
 import sharefs.fuse.kernel.EntryOut;
 import sharefs.fuse.kernel.OpenOut;
 import sharefs.fuse.kernel.Request;
@@ -33,6 +37,7 @@ import sharefs.fuse.kernel.SetattrIn;
  * node instead of by path. Served by `sharefs mount --engine kernel` (ViewMount).
  */
 public final class KernelViewFs extends KernelReadFs {
+    private static final Logger log = LoggerFactory.getLogger(KernelViewFs.class);
     private static final long NEW_NAME_BYTES = 4096;
     private static final int FALLOC_FL_PUNCH_HOLE = 0x02;
 
@@ -40,6 +45,8 @@ public final class KernelViewFs extends KernelReadFs {
     private final SpaceGuard space;
     private final ViewInvalidator invalidator;
     private final NodePruner pruner;
+    private final String mountName;
+    private volatile PassthroughStatus passthroughStatus = PassthroughStatus.NOT_ASKED;
     /** Whether this worker thread's umask is cleared yet (the kernel applied the caller's). */
     private final ThreadLocal<Boolean> umaskCleared = ThreadLocal.withInitial(() -> false);
 
@@ -51,17 +58,50 @@ public final class KernelViewFs extends KernelReadFs {
     /** entryNanos: how long the kernel keeps entries inside folders (`--cache-seconds`). */
     public KernelViewFs(LiveView view, FolderRoot storageRoot, long uid, long gid, FolderRenamer renamer, FsLimits limits,
                         Lent lent, String mountName, long entryNanos) {
-        super(view, storageRoot, uid, gid, limits, lent, entryNanos);
+        this(view, storageRoot, uid, gid, renamer, limits, lent, mountName, entryNanos, Passthrough.OFF);
+    }
+
+    /** passthrough: which opens the kernel may serve from the backing file itself (PassthroughPolicy). */
+    public KernelViewFs(LiveView view, FolderRoot storageRoot, long uid, long gid, FolderRenamer renamer, FsLimits limits,
+                        Lent lent, String mountName, long entryNanos, Passthrough passthrough) {
+        super(view, storageRoot, uid, gid, limits, lent, entryNanos, new PassthroughPolicy(passthrough, lent.space().defends()),
+                mountName);
+        this.mountName = mountName;
         this.renamer = renamer;
         this.space = lent.space();
         this.invalidator = new ViewInvalidator(nodes, mountName);
         this.pruner = new NodePruner(nodes, limits.maxOpenFiles() / 4, mountName);
     }
 
-    /** After the mount: view changes from now on are told to session's kernel. */
+    /** Whether this mount asks the kernel for FUSE_PASSTHROUGH (SessionConfig#passthrough). */
+    public boolean wantsPassthrough() {
+        return policy.mode() != Passthrough.OFF;
+    }
+
+    /** The `--passthrough` mode of this mount. */
+    public Passthrough passthroughMode() {
+        return policy.mode();
+    }
+
+    /** What the kernel said to passthrough on this mount. */
+    public PassthroughStatus passthroughStatus() {
+        return passthroughStatus;
+    }
+
+    /** After the mount: view changes from now on are told to session's kernel, and opens may go passthrough. */
     public void attach(Session session) {
         invalidator.attach(session.notifier(), view.current());
         pruner.attach(session.notifier(), session.negotiated().kernelMinor());
+        if (!wantsPassthrough()) return;
+        passthroughStatus = session.passthrough();
+        BackingFiles b = session.backingFiles();
+        if (b != null) {
+            modes.attach(b);
+            log.info("{}: {}", mountName, policy.describe());
+        } else {
+            log.info("{}: --passthrough {} asked, but the kernel's passthrough is {}: every read and write goes through the daemon",
+                    mountName, policy.mode().word(), passthroughStatus.describe());
+        }
     }
 
     /** LiveView's listener: retire the roots of folders that left, and tell the kernel what went stale. */
@@ -149,8 +189,11 @@ public final class KernelViewFs extends KernelReadFs {
                     FileOps.close(fd);
                     return rc;
                 }
-                slot.keep(new OpenFile(fd, a.grant().folderId()));
+                IoModes.Choice ch = modes.open(entry.nodeId, policy.eligible(a.grant(), ReadOnlyFs.wantsWrite(flags)), fd);
+                slot.keep(new OpenFile(fd, a.grant().folderId(), ch.uncached()));
                 open.fh = slot.handle();
+                open.flags = ch.flags();
+                open.backingId = ch.backingId();
                 nodes.opened(entry.nodeId);
                 return 0;
             }
@@ -165,6 +208,7 @@ public final class KernelViewFs extends KernelReadFs {
             Who who = who(r);
             if (who == Who.STRANGER) return -Errno.EACCES;
             int size = data.remaining();
+            writeRequests.incrementAndGet();
             return onWritableFile(fh, fd -> {
                 int rc = space.allow(size);
                 return rc != 0 ? rc : FileOps.pwrite(fd, pointer(data), size, offset);

@@ -24,6 +24,9 @@ public interface KernelLibC {
     /** ioctl(2) with a pointer argument. */
     int ioctl(int fd, long request, Pointer arg);
 
+    /** memfd_create(2): an anonymous regular file. */
+    int memfd_create(@In byte[] name, int flags);
+
     int mount(@In byte[] source, @In byte[] target, @In byte[] fstype, long flags, @In byte[] data);
 
     int umount2(@In byte[] target, int flags);

@@ -109,8 +109,8 @@ public final class Session implements AutoCloseable {
 
     /**
      * The INIT reply carries no verdict on PASSTHROUGH: the kernel takes it silently or not.
-     * So one registration of /dev/null (a file every kernel with passthrough accepts, and
-     * stacked on nothing) asks it, and is dropped at once.
+     * So one registration of an anonymous memfd (a regular file, which is what kernels accept
+     * as backing files, on a filesystem stacked on nothing) asks it, and is dropped at once.
      */
     private PassthroughStatus probePassthrough() {
         boolean offered = (negotiated.offered() & InitFlags.PASSTHROUGH) != 0;
@@ -118,7 +118,7 @@ public final class Session implements AutoCloseable {
         if (!offered || !negotiated.has(InitFlags.PASSTHROUGH)) {
             st = new PassthroughStatus(true, false, 0);
         } else {
-            int fd = KernelLibC.get().open(KernelLibC.cstr("/dev/null"), 02000000, 0);
+            int fd = KernelLibC.get().memfd_create(KernelLibC.cstr("sharefs-passthrough-probe"), 1 /* MFD_CLOEXEC */);
             int id = fd < 0 ? -KernelLibC.errno() : new BackingFiles(device).open(fd);
             if (fd >= 0) KernelLibC.get().close(fd);
             if (id > 0) new BackingFiles(device).close(id);
