@@ -60,6 +60,11 @@ final class KernelServer implements ViewServer {
     }
 
     @Override
+    public String passthroughKernel() {
+        return fs.passthroughStatus().describe();
+    }
+
+    @Override
     public int openFiles() {
         return fs.openFileCount();
     }

@@ -22,6 +22,11 @@ interface ViewServer {
 
     int openFiles();
 
+    /** What the kernel said to passthrough on this mount, as `node status` shows it. */
+    default String passthroughKernel() {
+        return "not asked";
+    }
+
     /** Releases descriptors and handles once the connection has ended or been detached. */
     void closeAll();
 }
