@@ -58,7 +58,8 @@ final class KernelViewMount implements AutoCloseable {
     /** With these caps, paying its descriptors from lent's account (a small budget, for tests of running out). */
     static KernelViewMount mount(Mounts env, String email, Path mp, Duration limit, FsLimits limits, Lent lent)
             throws IOException {
-        return mount(env, email, mp, limit, limits, lent, Passthrough.OFF);
+        // As the agent mounts it unless told otherwise: the kernel engine's default is owned.
+        return mount(env, email, mp, limit, limits, lent, Passthrough.OWNED);
     }
 
     /** With passthrough mode pt (PassthroughPolicy). */
