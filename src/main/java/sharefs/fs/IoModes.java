@@ -2,9 +2,9 @@ package sharefs.fs;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sharefs.fuse.kernel.BackingFiles;
 import sharefs.fuse.kernel.OpenOut;
 
 /**
@@ -45,7 +45,9 @@ final class IoModes {
 
     private final String mountName;
     private final Map<Long, State> byNode = new HashMap<>();
-    private BackingFiles backing;
+    /** BackingFiles#open and #close of the connection; null until the kernel accepted passthrough. */
+    private IntUnaryOperator register;
+    private IntUnaryOperator unregister;
     private boolean warned;
     private long passthroughOpens;
 
@@ -53,9 +55,13 @@ final class IoModes {
         this.mountName = mountName;
     }
 
-    /** From now on opens may go passthrough, registered with backing. */
-    synchronized void attach(BackingFiles backing) {
-        this.backing = backing;
+    /**
+     * From now on opens may go passthrough: register gives a backing id (above 0) for a
+     * descriptor or -errno, unregister drops an id (BackingFiles#open, #close).
+     */
+    synchronized void attach(IntUnaryOperator register, IntUnaryOperator unregister) {
+        this.register = register;
+        this.unregister = unregister;
     }
 
     /** The answer for an open of node whose descriptor is fd; eligible: the policy allows passthrough. */
@@ -66,8 +72,8 @@ final class IoModes {
             if (eligible) passthroughOpens++;
             return new Choice(OpenOut.FOPEN_PASSTHROUGH | (eligible ? 0 : OpenOut.FOPEN_DIRECT_IO), s.backingId, true);
         }
-        if (eligible && s.cached == 0 && backing != null) {
-            int id = backing.open(fd);
+        if (eligible && s.cached == 0 && register != null) {
+            int id = register.applyAsInt(fd);
             if (id > 0) {
                 s.backingId = id;
                 s.uncached = 1;
@@ -88,8 +94,8 @@ final class IoModes {
         State s = byNode.get(node);
         if (s == null) return;
         if (uncached) {
-            if (s.uncached > 0 && --s.uncached == 0 && backing != null) {
-                int rc = backing.close(s.backingId);
+            if (s.uncached > 0 && --s.uncached == 0 && unregister != null) {
+                int rc = unregister.applyAsInt(s.backingId);
                 if (rc < 0) log.warn("{}: closing backing id {} failed (errno {})", mountName, s.backingId, -rc);
                 s.backingId = 0;
             }

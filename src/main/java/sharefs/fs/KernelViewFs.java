@@ -96,7 +96,7 @@ public final class KernelViewFs extends KernelReadFs {
         passthroughStatus = session.passthrough();
         BackingFiles b = session.backingFiles();
         if (b != null) {
-            modes.attach(b);
+            modes.attach(b::open, b::close);
             log.info("{}: {}", mountName, policy.describe());
         } else {
             log.info("{}: --passthrough {} asked, but the kernel's passthrough is {}: every read and write goes through the daemon",
