@@ -102,9 +102,7 @@ final class MountCommand extends Leaf {
                 readOnly == null ? List.of() : readOnly, cacheSeconds, new FsLimits(maxOpenFiles, maxOpenDirs), chosen, pt);
         ViewMount m = agent.mounts().mount(req);
         String says = "view of " + req.email() + " mounted at " + mp + " (node agent pid " + agent.pid() + ", engine "
-                + m.engine().word() + ", passthrough " + m.request().passthroughOrOff().word()
-                + (m.engine() == Engine.KERNEL && m.request().passthroughOrOff() != Passthrough.OFF ? " (kernel: " + m.passthroughKernel() + ")" : "")
-                + ")";
+                + m.engine().word() + ", passthrough " + m.passthroughSays() + ")";
         if (!foreground) {
             ctx.print(Views.ok("mounted"), says);
             return Main.OK;

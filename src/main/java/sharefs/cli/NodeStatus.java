@@ -47,8 +47,8 @@ final class NodeStatus extends Leaf {
         return Main.OK;
     }
 
-    /** "owned (accepted)", "reads (not offered by this kernel)", "off". */
+    /** "owned (accepted)", "owned (accepted; writes through the daemon: ...)", "reads (not offered by this kernel)", "off". */
     static String passthrough(MountInfo i) {
-        return i.passthrough().equals("off") ? "off" : i.passthrough() + " (" + i.passthroughKernel() + ")";
+        return i.passthroughSays();
     }
 }

@@ -65,6 +65,11 @@ final class KernelServer implements ViewServer {
     }
 
     @Override
+    public boolean passthroughWrites() {
+        return fs.passthroughWrites();
+    }
+
+    @Override
     public int openFiles() {
         return fs.openFileCount();
     }

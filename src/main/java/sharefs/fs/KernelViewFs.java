@@ -83,6 +83,11 @@ public final class KernelViewFs extends KernelReadFs {
         return policy.mode();
     }
 
+    /** Whether writes in owned folders go passthrough here: asked, accepted, and no storage reserve to keep. */
+    public boolean passthroughWrites() {
+        return passthroughStatus.accepted() && policy.ownedWrites();
+    }
+
     /** What the kernel said to passthrough on this mount. */
     public PassthroughStatus passthroughStatus() {
         return passthroughStatus;

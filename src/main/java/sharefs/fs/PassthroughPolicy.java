@@ -34,6 +34,11 @@ final class PassthroughPolicy {
         return mode;
     }
 
+    /** Whether writable opens in owned folders may go passthrough (not where a reserve is kept). */
+    boolean ownedWrites() {
+        return mode != Passthrough.OFF && !reserve;
+    }
+
     /** Whether an open of g's folder (writable or not) may go passthrough. */
     boolean eligible(Grant g, boolean writable) {
         if (mode == Passthrough.OFF) return false;

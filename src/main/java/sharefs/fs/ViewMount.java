@@ -238,6 +238,22 @@ public final class ViewMount implements AutoCloseable {
         return fs.passthroughKernel();
     }
 
+    /** Whether writes in owned folders go passthrough on this mount (see PassthroughPolicy). */
+    public boolean passthroughWrites() {
+        return fs.passthroughWrites();
+    }
+
+    /**
+     * The passthrough of this mount in words: "off", "owned (accepted)", "owned (accepted; writes
+     * through the daemon: storage keeps a reserve)", "reads (not offered by this kernel)".
+     */
+    public String passthroughSays() {
+        Passthrough p = request.passthroughOrOff();
+        if (p == Passthrough.OFF) return "off";
+        boolean reserveOnly = "accepted".equals(passthroughKernel()) && !passthroughWrites();
+        return p.word() + " (" + passthroughKernel() + (reserveOnly ? "; writes through the daemon: storage keeps a reserve" : "") + ")";
+    }
+
     /** The engine serving this mount. */
     public Engine engine() {
         return fs.engine();

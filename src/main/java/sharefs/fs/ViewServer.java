@@ -27,6 +27,11 @@ interface ViewServer {
         return "not asked";
     }
 
+    /** Whether writes in owned folders go passthrough (false where a storage reserve is kept). */
+    default boolean passthroughWrites() {
+        return false;
+    }
+
     /** Releases descriptors and handles once the connection has ended or been detached. */
     void closeAll();
 }

@@ -36,7 +36,8 @@ public final class MountService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MountService.class);
     /** One mount as `sharefs node status` shows it. */
     public record MountInfo(String user, long uid, long gid, Path mountPoint, String engine, List<String> folders,
-                            int openFiles, long viewVersion, String passthrough, String passthroughKernel) {
+                            int openFiles, long viewVersion, String passthrough, String passthroughKernel,
+                            boolean passthroughWrites, String passthroughSays) {
     }
 
     private final Sharing sharing;
@@ -248,7 +249,8 @@ public final class MountService implements AutoCloseable {
             List<String> folders = new ArrayList<>();
             for (Grant g : m.view().current().grants()) folders.add(g.name());
             out.add(new MountInfo(r.email(), r.uid(), r.gid(), r.mountPoint(), m.engine().word(), folders, m.openFiles(),
-                    m.view().current().version(), r.passthroughOrOff().word(), m.passthroughKernel()));
+                    m.view().current().version(), r.passthroughOrOff().word(), m.passthroughKernel(), m.passthroughWrites(),
+                    m.passthroughSays()));
         }
         out.sort(Comparator.comparing(i -> i.mountPoint().toString()));
         return out;

@@ -33,7 +33,7 @@ class KernelPassthroughAgentTest {
 
     @Test
     @Timeout(150)
-    void theKernelEngineMountsOwnedByDefault_andNodeStatusSaysTheKernelAcceptedIt() throws Exception {
+    void theKernelEngineMountsOwnedByDefault_andNodeStatusSaysTheKernelAcceptedIt_andThatTheReserveKeepsWrites() throws Exception {
         try (Install in = Install.withAgentProcess(tmp)) {
             in.sharing.users().add(null, ANN, null, false);
             in.sharing.folders().create(ANN, "mine", null, null, UsageMode.GENERAL);
@@ -44,7 +44,9 @@ class KernelPassthroughAgentTest {
                 Install.Result m = in.cli("mount", "--user", ANN, "--uid", "1000", "--gid", "1000", "--engine", "kernel",
                         k.toString());
                 assertEquals(0, m.rc(), m.toString());
-                assertTrue(m.out().contains("engine kernel, passthrough owned (kernel: accepted)"), m.out());
+                // The agent keeps its default reserve here (storage shares the database's filesystem).
+                assertTrue(m.out().contains("engine kernel, passthrough owned (accepted; writes through the daemon: storage keeps a reserve))"),
+                        m.out());
                 Install.Result rw = as1000("printf hello > " + k + "/mine/f && cat " + k + "/mine/f");
                 assertEquals(0, rw.rc(), rw.toString());
                 assertEquals("hello", rw.out());
@@ -52,11 +54,13 @@ class KernelPassthroughAgentTest {
                         l.toString()).rc());
 
                 String json = in.cli("--json", "node", "status").out();
-                assertTrue(json.contains("\"engine\":\"kernel\",\"passthrough\":\"owned\",\"passthroughKernel\":\"accepted\""), json);
-                assertTrue(json.contains("\"engine\":\"libfuse2\",\"passthrough\":\"off\",\"passthroughKernel\":\"not asked\""), json);
+                assertTrue(json.contains("\"engine\":\"kernel\",\"passthrough\":\"owned\",\"passthroughKernel\":\"accepted\","
+                        + "\"passthroughWrites\":false"), json);
+                assertTrue(json.contains("\"engine\":\"libfuse2\",\"passthrough\":\"off\",\"passthroughKernel\":\"not asked\","
+                        + "\"passthroughWrites\":false"), json);
                 String text = in.cli("node", "status").out();
                 assertTrue(text.lines().anyMatch(x -> x.startsWith(k.toString()) && x.contains(" kernel ")
-                        && x.contains(" owned (accepted) ")), text);
+                        && x.contains(" owned (accepted; writes through the daemon: storage keeps a reserve) ")), text);
                 assertTrue(text.lines().anyMatch(x -> x.startsWith(l.toString()) && x.contains(" libfuse2 ")
                         && x.contains(" off ")), text);
                 assertEquals(0, in.cli("umount", k.toString()).rc());
@@ -69,12 +73,12 @@ class KernelPassthroughAgentTest {
 
     @Test
     @Timeout(120)
-    void theAgentsPassthroughServesKernelMountsThatNameNone() throws Exception {
+    void theAgentsPassthroughServesKernelMountsThatNameNone_andWithoutAReserveWritesGoPassthroughToo() throws Exception {
         try (Install in = Install.withAgentProcess(tmp)) {
             in.sharing.users().add(null, ANN, null, false);
             in.sharing.folders().create(ANN, "mine", null, null, UsageMode.GENERAL);
             in.closeDb();
-            Install.Result node = in.cli("node", "--engine", "kernel", "--passthrough", "reads");
+            Install.Result node = in.cli("node", "--engine", "kernel", "--passthrough", "reads", "--storage-reserve", "0");
             assertEquals(0, node.rc(), node.toString());
             Path k = in.mountPoint("k");
             Path o = in.mountPoint("o");
@@ -83,8 +87,12 @@ class KernelPassthroughAgentTest {
                 assertEquals(0, in.cli("mount", "--user", ANN, "--uid", "0", "--gid", "0", "--passthrough", "off",
                         o.toString()).rc());
                 String json = in.cli("--json", "node", "status").out();
-                assertTrue(json.contains("\"passthrough\":\"reads\",\"passthroughKernel\":\"accepted\""), json);
-                assertTrue(json.contains("\"passthrough\":\"off\",\"passthroughKernel\":\"not asked\""), json);
+                assertTrue(json.contains("\"passthrough\":\"reads\",\"passthroughKernel\":\"accepted\",\"passthroughWrites\":true"),
+                        json);
+                assertTrue(json.contains("\"passthrough\":\"off\",\"passthroughKernel\":\"not asked\",\"passthroughWrites\":false"),
+                        json);
+                String text = in.cli("node", "status").out();
+                assertTrue(text.lines().anyMatch(x -> x.startsWith(k.toString()) && x.contains(" reads (accepted) ")), text);
                 assertEquals(0, in.cli("umount", k.toString()).rc());
                 assertEquals(0, in.cli("umount", o.toString()).rc());
             } finally {
