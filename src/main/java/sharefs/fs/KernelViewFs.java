@@ -11,6 +11,8 @@ import static sharefs.backing.Flags.S_IFSOCK;
 
 import java.nio.ByteBuffer;
 import java.util.function.IntUnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sharefs.access.Grant;
 import sharefs.access.LiveView;
 import sharefs.access.Rules;
@@ -20,13 +22,11 @@ import sharefs.backing.Flags;
 import sharefs.backing.FolderRoot;
 import sharefs.backing.NodeCalls;
 import sharefs.backing.Utf8;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import sharefs.fuse.kernel.AttrOut;
 import sharefs.fuse.kernel.BackingFiles;
-import sharefs.fuse.kernel.PassthroughStatus;
 import sharefs.fuse.kernel.EntryOut;
 import sharefs.fuse.kernel.OpenOut;
+import sharefs.fuse.kernel.PassthroughStatus;
 import sharefs.fuse.kernel.Request;
 import sharefs.fuse.kernel.Session;
 import sharefs.fuse.kernel.SetattrIn;
@@ -76,11 +76,6 @@ public final class KernelViewFs extends KernelReadFs {
     /** Whether this mount asks the kernel for FUSE_PASSTHROUGH (SessionConfig#passthrough). */
     public boolean wantsPassthrough() {
         return policy.mode() != Passthrough.OFF;
-    }
-
-    /** The `--passthrough` mode of this mount. */
-    public Passthrough passthroughMode() {
-        return policy.mode();
     }
 
     /** Whether writes in owned folders go passthrough here: asked, accepted, and no storage reserve to keep. */

@@ -126,7 +126,7 @@ public final class MountService implements AutoCloseable {
     public ViewMount mount(MountRequest asked) {
         MountRequest req = asked.orEngine(defaultEngine).orPassthrough(defaultPassthrough);
         String unservable = req.unservable();
-        if (unservable != null) throw new IllegalArgumentException(unservable);
+        if (unservable != null) throw new MountException(unservable);
         Path mp = req.mountPoint();
         synchronized (inProgress) {
             if (mounts.containsKey(mp) || !inProgress.add(mp)) {
