@@ -582,6 +582,7 @@ TARGETS = [
     ("mergerfs", "mergerfs"),
     ("sharefs", "sharefs"),
     ("sharefs-view", "sf-view"),
+    ("sharefs-owned", "sf-owned"),
 ]
 
 # The other shared-folder filesystems sharefs is measured against.
@@ -928,9 +929,12 @@ def cmd_report(a):
         best = best_of(("bindfs", "bindfs-def"))
         peer = best_of(PEERS)
         r_nat = sf / nat if sf is not None and nat else None
+        owned = vals.get("sharefs-owned", {}).get("median")
+        r_owned = owned / nat if owned is not None and nat else None
         rows_out.append({"key": key, "workload": wl, "label": label, "unit": unit,
                          "better": "higher" if hib else "lower", "values": vals,
                          "sharefs_over_native": r_nat, "sharefs_over_bindfs_best": over(best),
+                         "owned_over_native": r_owned,
                          "bindfs_best": best[1] if best else None,
                          "sharefs_over_peer_best": over(peer), "peer_best": peer[1] if peer else None,
                          **({"promise_1s": promise} if promise else {})})
@@ -943,7 +947,9 @@ def cmd_report(a):
             print(f"  {line}")
     for n in meta.get("notes", []):
         print(f"  note: {n}")
-    head = ["figure", "unit", "better"] + [dict(TARGETS)[t] for t in present] + ["sf/native", "sf/bindfs*", "sf/peer*"]
+    owned_col = any(r["owned_over_native"] is not None for r in rows_out)
+    head = ["figure", "unit", "better"] + [dict(TARGETS)[t] for t in present] + ["sf/native", "sf/bindfs*", "sf/peer*"] \
+        + (["owned/native"] if owned_col else [])
     table = [head]
     for r in rows_out:
         line = [r["label"], r["unit"], r["better"]]
@@ -958,6 +964,8 @@ def cmd_report(a):
         line.append("-" if r["sharefs_over_native"] is None else f"{r['sharefs_over_native']:.2f}")
         line.append("-" if r["sharefs_over_bindfs_best"] is None else f"{r['sharefs_over_bindfs_best']:.2f}")
         line.append("-" if r["sharefs_over_peer_best"] is None else f"{r['sharefs_over_peer_best']:.2f}")
+        if owned_col:
+            line.append("-" if r["owned_over_native"] is None else f"{r['owned_over_native']:.2f}")
         table.append(line)
     widths = [max(len(row[i]) for row in table) for i in range(len(head))]
     for i, row in enumerate(table):
@@ -966,6 +974,9 @@ def cmd_report(a):
             print("  ".join("-" * w for w in widths))
     print()
     print("sf = sharefs (edit-delete folder); sf-view = sharefs view-only folder (read figures only);")
+    if owned_col:
+        print("sf-owned = a folder the benchmark user owns (workload 1 only; passthrough on the kernel engine unless off);"
+              " owned/native = sf-owned / native.")
     print("bindfs = --multithreaded -o big_writes, bindfs-def = defaults; sf/bindfs* = sharefs / the better bindfs variant;")
     print("sf/peer* = sharefs / the best peer of the row (either bindfs variant or mergerfs).")
     if any(r["workload"] in (6, 7) for r in rows_out):

@@ -22,9 +22,15 @@ final class NodeCommand extends Leaf {
             description = "The FUSE engine of mounts that do not name one: libfuse2 or kernel (new, opt-in) (default ${DEFAULT-VALUE})")
     String engine;
 
+    @Option(names = "--passthrough", paramLabel = "P", defaultValue = "owned",
+            description = "The passthrough of kernel-engine mounts that do not name one: owned, reads or off "
+                    + "(see `sharefs mount --help`; default ${DEFAULT-VALUE})")
+    String passthrough;
+
     @Override
     int run(Context ctx) {
         sharefs.fs.Engine defaultEngine = MountCommand.engine(engine);
+        sharefs.fs.Passthrough defaultPassthrough = MountCommand.passthrough(passthrough);
         if (ctx.agent() != null) {
             throw new IllegalStateException("a node agent already runs at " + ctx.runDir() + " (pid " + ctx.agent().pid() + ")");
         }
@@ -35,13 +41,15 @@ final class NodeCommand extends Leaf {
         if (!foreground) {
             Route route = new Route("node", null, false, ctx.home().dir(), true, ctx.jdbcUrlOrNull(),
                     ctx.dbPasswordFileOrNull(), ctx.runDir());
-            if (!AgentStarter.start(route, java.util.List.of("--storage-reserve", storageReserve, "--engine", engine), ctx.err())) return Main.REFUSED;
+            if (!AgentStarter.start(route, java.util.List.of("--storage-reserve", storageReserve, "--engine", engine,
+                    "--passthrough", passthrough), ctx.err())) return Main.REFUSED;
             ctx.print(Views.ok("node"), "node agent started at " + ctx.runDir() + " (log " + AgentStarter.logOf(route) + ")");
             return Main.OK;
         }
         Agent agent = Agent.start(ctx.home(), ctx.jdbcUrlOrNull(), ctx.runDir(), Main::runInAgent,
                 new Agent.Options(true, Sizes.parse("--storage-reserve", storageReserve)));
         agent.mounts().defaultEngine(defaultEngine);
+        agent.mounts().defaultPassthrough(defaultPassthrough);
         ctx.out().println(AgentStarter.READY + " pid " + ProcessHandle.current().pid() + ", socket " + ctx.runDir().socket()
                 + ", home " + ctx.home().dir());
         ctx.out().flush();

@@ -101,6 +101,11 @@ final class Views {
         m.put("uid", i.uid());
         m.put("gid", i.gid());
         m.put("engine", i.engine());
+        m.put("passthrough", i.passthrough());
+        // "accepted", "not offered by this kernel", "refused (...)", or "not asked" (off, libfuse2).
+        m.put("passthroughKernel", i.passthroughKernel());
+        // Whether writes in owned folders go passthrough too (not where storage keeps a reserve).
+        m.put("passthroughWrites", i.passthroughWrites());
         m.put("folders", i.folders());
         m.put("openFiles", i.openFiles());
         m.put("viewVersion", i.viewVersion());

@@ -76,6 +76,12 @@ abstract class KernelReadFs implements FuseHandler {
     protected final Caller caller;
     private final FolderRoot storageRoot;
     private final long mountedAt = Instant.now().getEpochSecond();
+    /** Which opens may go passthrough, and how each node's opens were answered. */
+    protected final PassthroughPolicy policy;
+    protected final IoModes modes;
+    /** READ and WRITE requests that reached the daemon (what passthrough spares it; tests). */
+    protected final java.util.concurrent.atomic.AtomicLong readRequests = new java.util.concurrent.atomic.AtomicLong();
+    protected final java.util.concurrent.atomic.AtomicLong writeRequests = new java.util.concurrent.atomic.AtomicLong();
 
     /** A node with the grant of its folder, or the errno that refuses the call. */
     record At(int errno, KernelNode node, Grant grant) {
@@ -88,9 +94,12 @@ abstract class KernelReadFs implements FuseHandler {
         }
     }
 
-    KernelReadFs(LiveView view, FolderRoot storageRoot, long uid, long gid, FsLimits limits, Lent lent, long entryNanos) {
+    KernelReadFs(LiveView view, FolderRoot storageRoot, long uid, long gid, FsLimits limits, Lent lent, long entryNanos,
+                 PassthroughPolicy policy, String mountName) {
         if (entryNanos < 0) throw new IllegalArgumentException("entry timeout below zero: " + entryNanos);
         this.entryNanos = entryNanos;
+        this.policy = policy;
+        this.modes = new IoModes(mountName);
         this.view = view;
         this.storageRoot = storageRoot;
         this.roots = new Roots(storageRoot);
@@ -129,6 +138,21 @@ abstract class KernelReadFs implements FuseHandler {
     /** Files open through this mount now. */
     public int openFileCount() {
         return files.count();
+    }
+
+    /** READ requests that reached the daemon since the mount. */
+    public long readRequests() {
+        return readRequests.get();
+    }
+
+    /** WRITE requests that reached the daemon since the mount. */
+    public long writeRequests() {
+        return writeRequests.get();
+    }
+
+    /** Opens answered passthrough since the mount. */
+    public long passthroughOpens() {
+        return modes.passthroughOpens();
     }
 
     /** GETATTRs of the view root answered since the mount. */
@@ -370,14 +394,22 @@ abstract class KernelReadFs implements FuseHandler {
                 // reopenRegular): on the /proc reopen it would refuse every file with ELOOP.
                 int fd = NodeCalls.reopenRegular(a.node().fd, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_DIRECT | O_NOFOLLOW));
                 if (fd < 0) return fd;
-                slot.keep(new OpenFile(fd, a.grant().folderId()));
+                boolean writable = ReadOnlyFs.wantsWrite(flags);
+                IoModes.Choice c = modes.open(node, policy.eligible(a.grant(), writable), fd);
+                slot.keep(OpenFile.of(fd, a.grant().folderId(), c, writable));
                 out.fh = slot.handle();
+                out.flags = c.flags();
+                out.backingId = c.backingId();
                 nodes.opened(node);
                 return 0;
             }
         } catch (Throwable t) {
             return Errs.fail("open", "node " + node, t);
         }
+    }
+
+    /** After f's descriptor is closed, before node's open count drops: what a writing subclass must tell. */
+    protected void released(long node, OpenFile f) {
     }
 
     /** The grant an open file still has; null once the user lost the folder. */
@@ -396,6 +428,7 @@ abstract class KernelReadFs implements FuseHandler {
         try {
             Who who = who(r);
             if (who == Who.STRANGER) return -Errno.EACCES;
+            readRequests.incrementAndGet();
             OpenFile f = files.get(fh);
             if (f == null) return -Errno.EBADF;
             if (grantOf(f) == null) return -Errno.EACCES;
@@ -415,7 +448,9 @@ abstract class KernelReadFs implements FuseHandler {
         try {
             OpenFile f = files.remove(fh);
             if (f != null) {
+                modes.released(node, f.uncached());
                 FileOps.close(f.fd());
+                released(node, f);
                 nodes.released(node);
             }
             return 0;

@@ -33,7 +33,7 @@ final class KernelServer implements ViewServer {
     public void start(Path mp, CompletableFuture<Integer> loop) {
         Session s;
         try {
-            s = Session.mount(mp, fs, SessionConfig.defaults());
+            s = Session.mount(mp, fs, SessionConfig.defaults().withPassthrough(fs.wantsPassthrough()));
         } catch (RuntimeException e) {
             loop.completeExceptionally(e);
             throw new MountException(e.getMessage() + " (the kernel engine cannot serve it; --engine libfuse2 may)", e);
@@ -57,6 +57,16 @@ final class KernelServer implements ViewServer {
     @Override
     public long rootProbes() {
         return fs.rootProbes();
+    }
+
+    @Override
+    public String passthroughKernel() {
+        return fs.passthroughStatus().describe();
+    }
+
+    @Override
+    public boolean passthroughWrites() {
+        return fs.passthroughWrites();
     }
 
     @Override

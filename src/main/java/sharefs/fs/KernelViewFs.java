@@ -12,6 +12,8 @@ import static sharefs.backing.Flags.S_IFSOCK;
 
 import java.nio.ByteBuffer;
 import java.util.function.IntUnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sharefs.access.Grant;
 import sharefs.access.LiveView;
 import sharefs.access.Rules;
@@ -22,8 +24,10 @@ import sharefs.backing.FolderRoot;
 import sharefs.backing.NodeCalls;
 import sharefs.backing.Utf8;
 import sharefs.fuse.kernel.AttrOut;
+import sharefs.fuse.kernel.BackingFiles;
 import sharefs.fuse.kernel.EntryOut;
 import sharefs.fuse.kernel.OpenOut;
+import sharefs.fuse.kernel.PassthroughStatus;
 import sharefs.fuse.kernel.Request;
 import sharefs.fuse.kernel.Session;
 import sharefs.fuse.kernel.SetattrIn;
@@ -34,6 +38,7 @@ import sharefs.fuse.kernel.SetattrIn;
  * node instead of by path. Served by `sharefs mount --engine kernel` (ViewMount).
  */
 public final class KernelViewFs extends KernelReadFs {
+    private static final Logger log = LoggerFactory.getLogger(KernelViewFs.class);
     private static final long NEW_NAME_BYTES = 4096;
     private static final int FALLOC_FL_PUNCH_HOLE = 0x02;
 
@@ -45,6 +50,8 @@ public final class KernelViewFs extends KernelReadFs {
     private final java.util.concurrent.ExecutorService notices;
     /** This mount among the agent's other kernel-engine mounts: what it changes, they are told. */
     private final MountPeer peers;
+    private final String mountName;
+    private volatile PassthroughStatus passthroughStatus = PassthroughStatus.NOT_ASKED;
     /** Whether this worker thread's umask is cleared yet (the kernel applied the caller's). */
     private final ThreadLocal<Boolean> umaskCleared = ThreadLocal.withInitial(() -> false);
 
@@ -56,7 +63,15 @@ public final class KernelViewFs extends KernelReadFs {
     /** entryNanos: how long the kernel keeps entries inside folders (`--cache-seconds`). */
     public KernelViewFs(LiveView view, FolderRoot storageRoot, long uid, long gid, FolderRenamer renamer, FsLimits limits,
                         Lent lent, String mountName, long entryNanos) {
-        super(view, storageRoot, uid, gid, limits, lent, entryNanos);
+        this(view, storageRoot, uid, gid, renamer, limits, lent, mountName, entryNanos, Passthrough.OFF);
+    }
+
+    /** passthrough: which opens the kernel may serve from the backing file itself (PassthroughPolicy). */
+    public KernelViewFs(LiveView view, FolderRoot storageRoot, long uid, long gid, FolderRenamer renamer, FsLimits limits,
+                        Lent lent, String mountName, long entryNanos, Passthrough passthrough) {
+        super(view, storageRoot, uid, gid, limits, lent, entryNanos, new PassthroughPolicy(passthrough, lent.space().defends()),
+                mountName);
+        this.mountName = mountName;
         this.renamer = renamer;
         this.space = lent.space();
         this.notices = NoticeThread.of(mountName);
@@ -65,11 +80,36 @@ public final class KernelViewFs extends KernelReadFs {
         this.peers = lent.coherence().join(nodes, mountName, notices);
     }
 
-    /** After the mount: view changes from now on are told to session's kernel. */
+    /** Whether this mount asks the kernel for FUSE_PASSTHROUGH (SessionConfig#passthrough). */
+    public boolean wantsPassthrough() {
+        return policy.mode() != Passthrough.OFF;
+    }
+
+    /** Whether writes in owned folders go passthrough here: asked, accepted, and no storage reserve to keep. */
+    public boolean passthroughWrites() {
+        return passthroughStatus.accepted() && policy.ownedWrites();
+    }
+
+    /** What the kernel said to passthrough on this mount. */
+    public PassthroughStatus passthroughStatus() {
+        return passthroughStatus;
+    }
+
+    /** After the mount: view changes from now on are told to session's kernel, and opens may go passthrough. */
     public void attach(Session session) {
         invalidator.attach(session.notifier(), view.current());
         pruner.attach(session.notifier(), session.negotiated().kernelMinor());
         peers.attach(session.notifier(), session.negotiated().kernelMinor());
+        if (!wantsPassthrough()) return;
+        passthroughStatus = session.passthrough();
+        BackingFiles b = session.backingFiles();
+        if (b != null) {
+            modes.attach(b::open, b::close);
+            log.info("{}: {}", mountName, policy.describe());
+        } else {
+            log.info("{}: --passthrough {} asked, but the kernel's passthrough is {}: every read and write goes through the daemon",
+                    mountName, policy.mode().word(), passthroughStatus.describe());
+        }
     }
 
     /** LiveView's listener: retire the roots of folders that left, and tell the kernel what went stale. */
@@ -160,8 +200,12 @@ public final class KernelViewFs extends KernelReadFs {
                     FileOps.close(fd);
                     return rc;
                 }
-                slot.keep(new OpenFile(fd, a.grant().folderId()));
+                boolean writable = ReadOnlyFs.wantsWrite(flags);
+                IoModes.Choice ch = modes.open(entry.nodeId, policy.eligible(a.grant(), writable), fd);
+                slot.keep(OpenFile.of(fd, a.grant().folderId(), ch, writable));
                 open.fh = slot.handle();
+                open.flags = ch.flags();
+                open.backingId = ch.backingId();
                 nodes.opened(entry.nodeId);
                 peers.nameChanged(a.node(), name);
                 // Without O_EXCL the name may have been there: its bytes are gone now.
@@ -181,12 +225,19 @@ public final class KernelViewFs extends KernelReadFs {
         return rc;
     }
 
+    /** A passthrough writer's bytes never came by here: the other mounts hear of them at its close. */
+    @Override
+    protected void released(long node, OpenFile f) {
+        if (f.unseenWrites() && !peers.alone()) peers.dataChanged(nodes.get(node), 0, 0);
+    }
+
     @Override
     public int write(Request r, long node, long fh, long offset, ByteBuffer data, int writeFlags) {
         try {
             Who who = who(r);
             if (who == Who.STRANGER) return -Errno.EACCES;
             int size = data.remaining();
+            writeRequests.incrementAndGet();
             int n = onWritableFile(fh, fd -> {
                 int rc = space.allow(size);
                 return rc != 0 ? rc : FileOps.pwrite(fd, pointer(data), size, offset);

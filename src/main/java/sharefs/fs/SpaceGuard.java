@@ -39,6 +39,11 @@ public final class SpaceGuard implements AutoCloseable {
         this.buf = ThreadLocal.withInitial(() -> Memory.allocateDirect(jnr.ffi.Runtime.getSystemRuntime(), STATVFS_SIZE, true));
     }
 
+    /** Whether there is a reserve to keep (a passthrough write would never meet it). */
+    public boolean defends() {
+        return reserve > 0;
+    }
+
     /** 0 when about n more bytes may be written, else -ENOSPC. */
     int allow(long n) {
         if (reserve <= 0) return 0;

@@ -89,7 +89,8 @@ public final class ViewMount implements AutoCloseable {
         switch (req.engineOrDefault()) {
             case KERNEL -> {
                 KernelViewFs fs = new KernelViewFs(view, storageRoot, req.uid(), req.gid(), renamer, req.limits(), lent,
-                        String.valueOf(req.mountPoint().getFileName()), KernelServer.entryNanos(req.cacheSeconds()));
+                        String.valueOf(req.mountPoint().getFileName()), KernelServer.entryNanos(req.cacheSeconds()),
+                        req.passthroughOrOff());
                 view.onChange(fs::viewChanged);
                 return new KernelServer(fs);
             }
@@ -158,8 +159,8 @@ public final class ViewMount implements AutoCloseable {
         awaitReady(mp);
         Readahead.widen(mp);
         log.debug("the mount answered {} ms after its loop started", (System.nanoTime() - t0) / 1_000_000);
-        log.info("mounted the view of {} at {} (uid {}, gid {}, engine {})", request.email(), mp, request.uid(), request.gid(),
-                fs.engine().word());
+        log.info("mounted the view of {} at {} (uid {}, gid {}, engine {}, passthrough {}: {})", request.email(), mp, request.uid(),
+                request.gid(), fs.engine().word(), request.passthroughOrOff().word(), fs.passthroughKernel());
     }
 
     /**
@@ -230,6 +231,27 @@ public final class ViewMount implements AutoCloseable {
     /** Files open through this mount now. */
     public int openFiles() {
         return fs.openFiles();
+    }
+
+    /** What the kernel said to passthrough on this mount ("not asked" where it was not). */
+    public String passthroughKernel() {
+        return fs.passthroughKernel();
+    }
+
+    /** Whether writes in owned folders go passthrough on this mount (see PassthroughPolicy). */
+    public boolean passthroughWrites() {
+        return fs.passthroughWrites();
+    }
+
+    /**
+     * The passthrough of this mount in words: "off", "owned (accepted)", "owned (accepted; writes
+     * through the daemon: storage keeps a reserve)", "reads (not offered by this kernel)".
+     */
+    public String passthroughSays() {
+        Passthrough p = request.passthroughOrOff();
+        if (p == Passthrough.OFF) return "off";
+        boolean reserveOnly = "accepted".equals(passthroughKernel()) && !passthroughWrites();
+        return p.word() + " (" + passthroughKernel() + (reserveOnly ? "; writes through the daemon: storage keeps a reserve" : "") + ")";
     }
 
     /** The engine serving this mount. */

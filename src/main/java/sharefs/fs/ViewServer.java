@@ -22,6 +22,16 @@ interface ViewServer {
 
     int openFiles();
 
+    /** What the kernel said to passthrough on this mount, as `node status` shows it. */
+    default String passthroughKernel() {
+        return "not asked";
+    }
+
+    /** Whether writes in owned folders go passthrough (false where a storage reserve is kept). */
+    default boolean passthroughWrites() {
+        return false;
+    }
+
     /** Releases descriptors and handles once the connection has ended or been detached. */
     void closeAll();
 }

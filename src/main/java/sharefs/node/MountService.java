@@ -16,6 +16,7 @@ import sharefs.access.Grant;
 import sharefs.fs.Engine;
 import sharefs.fs.MountException;
 import sharefs.fs.MountRequest;
+import sharefs.fs.Passthrough;
 import sharefs.fs.FuseConnection;
 import sharefs.fs.MountTable;
 import sharefs.fs.NativeWarmUp;
@@ -36,7 +37,8 @@ public final class MountService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MountService.class);
     /** One mount as `sharefs node status` shows it. */
     public record MountInfo(String user, long uid, long gid, Path mountPoint, String engine, List<String> folders,
-                            int openFiles, long viewVersion) {
+                            int openFiles, long viewVersion, String passthrough, String passthroughKernel,
+                            boolean passthroughWrites, String passthroughSays) {
     }
 
     private final Sharing sharing;
@@ -59,6 +61,8 @@ public final class MountService implements AutoCloseable {
     private volatile StderrTap stderr;
     /** The engine of mounts whose request names none (`sharefs node --engine`). */
     private volatile Engine defaultEngine = Engine.LIBFUSE2;
+    /** The passthrough of kernel-engine mounts whose request names none (`sharefs node --passthrough`). */
+    private volatile Passthrough defaultPassthrough = Passthrough.OWNED;
 
     /**
      * An agent core with no storage reserve (tests).
@@ -107,6 +111,15 @@ public final class MountService implements AutoCloseable {
         return defaultEngine;
     }
 
+    /** Kernel-engine mounts that do not name a passthrough mode get p from now on. */
+    public void defaultPassthrough(Passthrough p) {
+        this.defaultPassthrough = java.util.Objects.requireNonNull(p);
+    }
+
+    public Passthrough defaultPassthrough() {
+        return defaultPassthrough;
+    }
+
     /** Called with the live mountpoints after every mount and unmount (the agent records them for crash recovery). */
     void onMountsChanged(Consumer<Set<Path>> listener) {
         this.onMountsChanged = listener;
@@ -114,7 +127,9 @@ public final class MountService implements AutoCloseable {
 
     /** Mounts a view; returns once a probe has reached it. One mount per mountpoint at a time. */
     public ViewMount mount(MountRequest asked) {
-        MountRequest req = asked.orEngine(defaultEngine);
+        MountRequest req = asked.orEngine(defaultEngine).orPassthrough(defaultPassthrough);
+        String unservable = req.unservable();
+        if (unservable != null) throw new MountException(unservable);
         Path mp = req.mountPoint();
         synchronized (inProgress) {
             if (mounts.containsKey(mp) || !inProgress.add(mp)) {
@@ -237,7 +252,8 @@ public final class MountService implements AutoCloseable {
             List<String> folders = new ArrayList<>();
             for (Grant g : m.view().current().grants()) folders.add(g.name());
             out.add(new MountInfo(r.email(), r.uid(), r.gid(), r.mountPoint(), m.engine().word(), folders, m.openFiles(),
-                    m.view().current().version()));
+                    m.view().current().version(), r.passthroughOrOff().word(), m.passthroughKernel(), m.passthroughWrites(),
+                    m.passthroughSays()));
         }
         out.sort(Comparator.comparing(i -> i.mountPoint().toString()));
         return out;

@@ -40,7 +40,12 @@ class FsxTest {
 
     @BeforeAll
     void mount(@TempDir Path dir) throws Exception {
-        m = new Mounted(dir, "data");
+        m = new Mounted(dir, "data", nodeOptions());
+    }
+
+    /** The node agent's options (none: the defaults, as `sharefs mount` starts it). */
+    List<String> nodeOptions() {
+        return List.of();
     }
 
     @AfterAll

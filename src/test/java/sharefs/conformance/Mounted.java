@@ -25,6 +25,11 @@ final class Mounted implements AutoCloseable {
     final Path backing;
 
     Mounted(Path dir, String folderName) throws Exception {
+        this(dir, folderName, java.util.List.of());
+    }
+
+    /** nodeOptions: when any, the agent is started first with `sharefs node` and them (the mount then finds it). */
+    Mounted(Path dir, String folderName, java.util.List<String> nodeOptions) throws Exception {
         home = new Home(dir.resolve("home"), null);
         home.prepare();
         runDir = dir.resolve("run");
@@ -36,9 +41,22 @@ final class Mounted implements AutoCloseable {
             f = sharing.folders().create("owner@x.io", folderName, null, null, UsageMode.GENERAL);
         }
         mountPoint = Files.createDirectories(dir.resolve("mnt"));
+        if (!nodeOptions.isEmpty()) {
+            java.util.List<String> node = new java.util.ArrayList<>(java.util.List.of("node"));
+            node.addAll(nodeOptions);
+            cli(node.toArray(new String[0]));
+        }
         cli("mount", "--user", "owner@x.io", "--uid", "0", "--gid", "0", mountPoint.toString());
         folder = mountPoint.resolve(folderName);
         backing = home.folderDir(f.folderId());
+    }
+
+    /** `sharefs --json node status` as the agent answers it. */
+    String status() {
+        InProcessCli.Result r = InProcessCli.run("--home", home.dir().toString(), "--run-dir", runDir.toString(), "--json",
+                "node", "status");
+        if (r.code() != 0) throw new IllegalStateException("sharefs node status failed: " + r.err());
+        return r.out();
     }
 
     private void cli(String... args) {

@@ -58,17 +58,24 @@ final class KernelViewMount implements AutoCloseable {
     /** With these caps, paying its descriptors from lent's account (a small budget, for tests of running out). */
     static KernelViewMount mount(Mounts env, String email, Path mp, Duration limit, FsLimits limits, Lent lent)
             throws IOException {
+        // As the agent mounts it unless told otherwise: the kernel engine's default is owned.
+        return mount(env, email, mp, limit, limits, lent, Passthrough.OWNED);
+    }
+
+    /** With passthrough mode pt (PassthroughPolicy). */
+    static KernelViewMount mount(Mounts env, String email, Path mp, Duration limit, FsLimits limits, Lent lent,
+                                 Passthrough pt) throws IOException {
         User user = env.sharing.users().get(email);
         LiveView view = new LiveView(new SharingGrantSource(env.sharing, user.id()), new MountScope(null, Set.of()),
                 env.home::folderDir);
         view.load();
         FolderRoot storage = FolderRoot.open(env.home.storage());
         KernelViewFs fs = new KernelViewFs(view, storage, Mounts.UID, Mounts.GID, ViewMount.renamer(env.sharing, email),
-                limits, lent, mp.getFileName().toString());
+                limits, lent, mp.getFileName().toString(), KernelReadFs.ENTRY_NANOS, pt);
         view.onChange(fs::viewChanged);
         Session s;
         try {
-            s = Session.mount(mp, fs, SessionConfig.defaults());
+            s = Session.mount(mp, fs, SessionConfig.defaults().withPassthrough(fs.wantsPassthrough()));
         } catch (RuntimeException e) {
             fs.closeAll();
             storage.close();

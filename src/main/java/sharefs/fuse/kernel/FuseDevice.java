@@ -63,6 +63,17 @@ final class FuseDevice implements Channel, AutoCloseable {
         return n == len ? 0 : -Errors.EIO;
     }
 
+    /** ioctl(2) on the device with arg; its result, or -errno (-ENODEV once closed). */
+    int ioctl(long request, jnr.ffi.Pointer arg) {
+        if (!acquire()) return -Errors.ENODEV;
+        try {
+            int rc = KernelLibC.get().ioctl(fd, request, arg);
+            return rc < 0 ? -KernelLibC.errno() : rc;
+        } finally {
+            release();
+        }
+    }
+
     private boolean acquire() {
         for (;;) {
             long s = state.get();

@@ -7,6 +7,8 @@ import java.nio.ByteBuffer;
  * engine wants that the kernel offers, and the limits. Kernels older than 7.31 are refused
  * (-EPROTO). Never WRITEBACK_CACHE: with it the kernel acknowledges writes the daemon has not
  * yet seen, so a write after a permission downgrade would be accepted and lost later.
+ * PASSTHROUGH only when the session asks for it (a mount whose policy is not off): with it the
+ * reply names a max_stack_depth, without which the kernel ignores the flag.
  */
 final class InitNegotiation {
     static final int MAJOR = 7, MINOR = 45, OLDEST_MINOR = 31;
@@ -16,6 +18,12 @@ final class InitNegotiation {
             | InitFlags.PARALLEL_DIROPS | InitFlags.HANDLE_KILLPRIV_V2 | InitFlags.CACHE_SYMLINKS
             | InitFlags.DO_READDIRPLUS | InitFlags.READDIRPLUS_AUTO | InitFlags.EXPORT_SUPPORT | InitFlags.INIT_EXT;
     private static final int PAGE = 4096;
+    /**
+     * The stacking depth this filesystem claims: one, for backing files on a plain filesystem
+     * (the kernel refuses BACKING_OPEN with ELOOP for a backing file stacked that deep already,
+     * an overlayfs for one), and it leaves room to stack one filesystem on the mount.
+     */
+    static final int MAX_STACK_DEPTH = 1;
 
     /** The kernel's INIT as read. */
     record Offer(int major, int minor, int maxReadahead, long flags) {
@@ -27,11 +35,18 @@ final class InitNegotiation {
 
     private final int maxPages;
     private final int maxBackground;
+    private final boolean passthrough;
 
     /** maxPages: pages per request the engine's buffers hold (256: 1 MiB). */
     InitNegotiation(int maxPages, int maxBackground) {
+        this(maxPages, maxBackground, false);
+    }
+
+    /** passthrough: take FUSE_PASSTHROUGH when the kernel offers it. */
+    InitNegotiation(int maxPages, int maxBackground, boolean passthrough) {
         this.maxPages = maxPages;
         this.maxBackground = maxBackground;
+        this.passthrough = passthrough;
     }
 
     static Offer read(Args a) throws Malformed {
@@ -47,7 +62,7 @@ final class InitNegotiation {
             return new Outcome(null, -Errors.EPROTO, "kernel FUSE " + k.major() + "." + k.minor()
                     + " is older than " + MAJOR + "." + OLDEST_MINOR + ", the oldest this engine speaks");
         }
-        long flags = WANTED & k.flags();
+        long flags = (WANTED | (passthrough ? InitFlags.PASSTHROUGH : 0)) & k.flags();
         int pages = (flags & InitFlags.MAX_PAGES) != 0 ? maxPages : 32;
         int maxWrite = pages * PAGE;
         Negotiated n = new Negotiated(MAJOR, Math.min(k.minor(), MINOR), k.minor(), k.flags(), flags, maxWrite, pages,
@@ -64,7 +79,8 @@ final class InitNegotiation {
                 .putShort(at + 16, (short) n.maxBackground()).putShort(at + 18, (short) n.congestionThreshold())
                 .putInt(at + 20, n.maxWrite()).putInt(at + 24, n.timeGran())
                 .putShort(at + 28, (short) n.maxPages()).putShort(at + 30, (short) 0)
-                .putInt(at + 32, (int) (n.flags() >>> 32));
+                .putInt(at + 32, (int) (n.flags() >>> 32))
+                .putInt(at + 36, n.has(InitFlags.PASSTHROUGH) ? MAX_STACK_DEPTH : 0);
         return OUT_SIZE;
     }
 }

@@ -21,6 +21,12 @@ public interface KernelLibC {
     /** writev(2) of iovcnt struct iovec at iov. */
     long writev(int fd, Pointer iov, int iovcnt);
 
+    /** ioctl(2) with a pointer argument. */
+    int ioctl(int fd, long request, Pointer arg);
+
+    /** memfd_create(2): an anonymous regular file. */
+    int memfd_create(@In byte[] name, int flags);
+
     int mount(@In byte[] source, @In byte[] target, @In byte[] fstype, long flags, @In byte[] data);
 
     int umount2(@In byte[] target, int flags);

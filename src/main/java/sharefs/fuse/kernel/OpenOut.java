@@ -15,17 +15,27 @@ public final class OpenOut {
     /** No FLUSH on close (7.35). */
     public static final int FOPEN_NOFLUSH = 1 << 5;
     public static final int FOPEN_PARALLEL_DIRECT_WRITES = 1 << 6;
+    /**
+     * Reads, writes and mmap go to the backing file named by backingId, never to the daemon
+     * (7.40, with FUSE_PASSTHROUGH negotiated). With FOPEN_DIRECT_IO too, reads and writes come
+     * to the daemon again and only mmap goes to the backing file: the way to open an inode that
+     * is already open passthrough (the kernel refuses any other open of it then).
+     */
+    public static final int FOPEN_PASSTHROUGH = 1 << 7;
 
     /** The handle the kernel passes back in READ, WRITE, RELEASE... for this open. */
     public long fh;
     public int flags;
+    /** With FOPEN_PASSTHROUGH: an id from {@link BackingFiles#open}, alive until the kernel has taken it. */
+    public int backingId;
 
     void clear() {
         fh = 0;
         flags = 0;
+        backingId = 0;
     }
 
     void encode(ByteBuffer b, int at) {
-        b.putLong(at, fh).putInt(at + 8, flags).putInt(at + 12, 0);
+        b.putLong(at, fh).putInt(at + 8, flags).putInt(at + 12, (flags & FOPEN_PASSTHROUGH) != 0 ? backingId : 0);
     }
 }

@@ -29,6 +29,7 @@ public final class Session implements AutoCloseable {
     private final CountDownLatch ended;
     private final List<Thread> threads = new ArrayList<>();
     private volatile Negotiated negotiated;
+    private volatile PassthroughStatus passthrough = PassthroughStatus.NOT_ASKED;
     /** Whether the workers run (they release the device and buffers when they end). */
     private boolean started;
 
@@ -60,10 +61,12 @@ public final class Session implements AutoCloseable {
             device.close();
             throw e;
         }
-        Handshake handshake = new Handshake(new InitNegotiation(config.maxPages(), config.maxBackground()));
+        Handshake handshake = new Handshake(new InitNegotiation(config.maxPages(), config.maxBackground(),
+                config.passthrough()));
         try {
             s.start(handler, config, handshake);
             s.negotiated = handshake.result().get(config.initTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (config.passthrough()) s.passthrough = s.probePassthrough();
             return s;
         } catch (ExecutionException | TimeoutException | InterruptedException | RuntimeException e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
@@ -102,6 +105,37 @@ public final class Session implements AutoCloseable {
         }
         threads.forEach(Thread::start);
         started = true;
+    }
+
+    /**
+     * The INIT reply carries no verdict on PASSTHROUGH: the kernel takes it silently or not.
+     * So one registration of an anonymous memfd (a regular file, which is what kernels accept
+     * as backing files, on a filesystem stacked on nothing) asks it, and is dropped at once.
+     */
+    private PassthroughStatus probePassthrough() {
+        boolean offered = (negotiated.offered() & InitFlags.PASSTHROUGH) != 0;
+        PassthroughStatus st;
+        if (!offered || !negotiated.has(InitFlags.PASSTHROUGH)) {
+            st = new PassthroughStatus(true, false, 0);
+        } else {
+            int fd = KernelLibC.get().memfd_create(KernelLibC.cstr("sharefs-passthrough-probe"), 1 /* MFD_CLOEXEC */);
+            int id = fd < 0 ? -KernelLibC.errno() : new BackingFiles(device).open(fd);
+            if (fd >= 0) KernelLibC.get().close(fd);
+            if (id > 0) new BackingFiles(device).close(id);
+            st = new PassthroughStatus(true, true, id > 0 ? 0 : -id);
+        }
+        log.info("FUSE passthrough on {}: {}", mount.path(), st.describe());
+        return st;
+    }
+
+    /** What became of FUSE_PASSTHROUGH on this connection. */
+    public PassthroughStatus passthrough() {
+        return passthrough;
+    }
+
+    /** The backing-file registry for passthrough opens; null unless {@link #passthrough()} is accepted. */
+    public BackingFiles backingFiles() {
+        return passthrough.accepted() ? new BackingFiles(device) : null;
     }
 
     public Negotiated negotiated() {

@@ -21,8 +21,13 @@
  * <li>INIT ({@link sharefs.fuse.kernel.InitNegotiation}): minor min(kernel, 45), refuses below
  * 7.31; takes ASYNC_READ, BIG_WRITES, MAX_PAGES (256, 1 MiB requests), PARALLEL_DIROPS,
  * HANDLE_KILLPRIV_V2, CACHE_SYMLINKS, DO_READDIRPLUS, READDIRPLUS_AUTO, EXPORT_SUPPORT, INIT_EXT
- * when offered, nothing in flags2, never WRITEBACK_CACHE; logs and publishes
- * {@link sharefs.fuse.kernel.Negotiated}.</li>
+ * when offered, and PASSTHROUGH (flags2, with max_stack_depth 1) when the session asks for it;
+ * never WRITEBACK_CACHE; logs and publishes {@link sharefs.fuse.kernel.Negotiated}.</li>
+ * <li>Passthrough: {@link sharefs.fuse.kernel.BackingFiles} (FUSE_DEV_IOC_BACKING_OPEN/CLOSE),
+ * FOPEN_PASSTHROUGH and the backing id in {@link sharefs.fuse.kernel.OpenOut}, and
+ * {@link sharefs.fuse.kernel.PassthroughStatus}: whether the kernel took it, asked at mount by
+ * registering a memfd once. Which opens go passthrough is the filesystem's choice
+ * ({@code sharefs.fs.PassthroughPolicy}, {@code IoModes}).</li>
  * <li>{@link sharefs.fuse.kernel.FuseHandler}: inode-based, names as bytes, typed replies,
  * ENOSYS defaults; {@link sharefs.fuse.kernel.Request#awaitInterrupt} for INTERRUPT;
  * {@link sharefs.fuse.kernel.Notifier} for INVAL_ENTRY and INVAL_INODE.</li>
@@ -42,7 +47,7 @@
  * default.</li>
  * <li>Not yet: "." and ".." lookups beyond "." (EXPORT_SUPPORT is negotiated, ".."
  * answers ENOENT); notifications for changes made through other mounts; pruning cached nodes
- * under the descriptor budget (FUSE_NOTIFY_PRUNE); passthrough; RENAME_EXCHANGE (EINVAL, as
+ * under the descriptor budget (FUSE_NOTIFY_PRUNE); RENAME_EXCHANGE (EINVAL, as
  * the libfuse engine); suid/sgid killing (no setid bit can be set through a view).</li>
  * </ul>
  *
@@ -58,8 +63,8 @@
  * <li>Invalidation on view changes (a kick-out, a downgrade, a rename) and on writes through
  * another mount of the machine, with the notifier, called from outside handler calls; then long
  * entry and attribute timeouts.</li>
- * <li>Passthrough (FUSE_PASSTHROUGH, FUSE_DEV_IOC_BACKING_OPEN) for folders the user owns; the
- * wiring into {@code sharefs mount --engine kernel} and the node agent.</li>
+ * <li>Done since: passthrough (`--passthrough owned|reads|off`, see the README) and the wiring into
+ * {@code sharefs mount --engine kernel} and the node agent.</li>
  * </ul>
  */
 package sharefs.fuse.kernel;

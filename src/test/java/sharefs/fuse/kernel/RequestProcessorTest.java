@@ -2,6 +2,7 @@ package sharefs.fuse.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -159,8 +160,36 @@ class RequestProcessorTest {
         assertEquals(1 << 20, r.getInt(36), "max_write");
         assertEquals(1, r.getInt(40), "time_gran");
         assertEquals(256, r.getShort(44), "max_pages");
-        assertEquals(0, r.getInt(48), "flags2: nothing yet");
+        assertEquals(0, r.getInt(48), "flags2: nothing unless passthrough is asked for");
+        assertEquals(0, r.getInt(52), "max_stack_depth");
         assertEquals(flags, handshake.result().join().flags());
+    }
+
+    @Test
+    void passthroughAskedFor_isTakenWhenOffered_withAStackDepthOfOne() {
+        handshake = new Handshake(new InitNegotiation(256, 16, true));
+        processor = processor();
+        ByteBuffer a = ByteBuffer.allocate(64).order(ByteOrder.nativeOrder());
+        a.putInt(7).putInt(45).putInt(131072).putInt((int) OFFER).putInt((int) (OFFER >>> 32));
+        feed(request(Opcode.INIT, 1, 0, a.array()));
+        ByteBuffer r = out.only();
+        assertEquals((int) (InitFlags.PASSTHROUGH >>> 32), r.getInt(48), "flags2: PASSTHROUGH alone");
+        assertEquals(1, r.getInt(52), "max_stack_depth: without it the kernel ignores the flag");
+        assertTrue(handshake.result().join().has(InitFlags.PASSTHROUGH));
+    }
+
+    @Test
+    void passthroughAskedFor_isNotTakenWhenNotOffered() {
+        handshake = new Handshake(new InitNegotiation(256, 16, true));
+        processor = processor();
+        long offer = OFFER & ~InitFlags.PASSTHROUGH;
+        ByteBuffer a = ByteBuffer.allocate(64).order(ByteOrder.nativeOrder());
+        a.putInt(7).putInt(45).putInt(131072).putInt((int) offer).putInt((int) (offer >>> 32));
+        feed(request(Opcode.INIT, 1, 0, a.array()));
+        ByteBuffer r = out.only();
+        assertEquals(0, r.getInt(48));
+        assertEquals(0, r.getInt(52));
+        assertFalse(handshake.result().join().has(InitFlags.PASSTHROUGH));
     }
 
     @Test
