@@ -27,6 +27,7 @@ public final class Session implements AutoCloseable {
     private final FuseDevice device;
     private final Notifier notifier;
     private final CountDownLatch ended;
+    private final RequestCounts counts = new RequestCounts();
     private final List<Thread> threads = new ArrayList<>();
     private volatile Negotiated negotiated;
     /** Whether the workers run (they release the device and buffers when they end). */
@@ -95,7 +96,7 @@ public final class Session implements AutoCloseable {
         for (int i = 0; i < config.workers(); i++) {
             NativeBuffer buf = NativeBuffer.allocate(size);
             RequestProcessor p = new RequestProcessor(decoder, new Dispatcher(handler, interrupts, handshake, size),
-                    interrupts, handshake, device);
+                    interrupts, handshake, device, counts);
             Thread t = new Thread(new Worker(device, buf, p, onExit), "fuse-" + mount.path().getFileName() + "-" + i);
             t.setDaemon(true);
             threads.add(t);
@@ -106,6 +107,11 @@ public final class Session implements AutoCloseable {
 
     public Negotiated negotiated() {
         return negotiated;
+    }
+
+    /** The requests read from the kernel so far, by opcode. */
+    public RequestCounts requestCounts() {
+        return counts;
     }
 
     public Notifier notifier() {
