@@ -944,6 +944,23 @@ def request_lines(req, files):
     return lines
 
 
+def engine_memory(meta):
+    """The many-mounts memory of this run's engine next to the other engine's (W7 run twice)."""
+    this, other = meta.get("many_mounts") or {}, meta.get("many_mounts_other_engine") or {}
+    keys = ("total_rss_1_mib", "total_rss_mib", "per_extra_mount_mib")
+    if not all(this.get(k) is not None for k in keys) or not all(other.get(k) is not None for k in keys):
+        return None
+    a, b = meta.get("engine", "?"), other.get("engine", "?")
+    by = {a: {k: this[k] for k in keys} | {"mounts": this.get("mounted")},
+          b: {k: other[k] for k in keys} | {"mounts": other.get("mounted")}}
+    line = (f"memory by engine (the same many-mounts measure, one agent after the other): {a} vs {b}: "
+            f"1 mount {this['total_rss_1_mib']:.0f} vs {other['total_rss_1_mib']:.0f} MiB, "
+            f"{this.get('mounted')} vs {other.get('mounted')} mounts {this['total_rss_mib']:.0f} vs "
+            f"{other['total_rss_mib']:.0f} MiB, per extra mount {this['per_extra_mount_mib']:.2f} vs "
+            f"{other['per_extra_mount_mib']:.2f} MiB")
+    return {"line": line, "by_engine": by}
+
+
 def cmd_report(a):
     samples = {}
     with open(a.results) as f:
@@ -1090,6 +1107,9 @@ def cmd_report(a):
     agent = agent_figures(samples, many)
     for line in agent_lines(agent):
         print(line)
+    mem_cmp = engine_memory(meta)
+    if mem_cmp:
+        print(mem_cmp["line"])
     if meta.get("phase_seconds"):
         ph = ", ".join(f"{k} {v:.0f}s" for k, v in meta["phase_seconds"].items())
         print(f"run took {meta.get('elapsed_s', 0):.0f} s ({ph}); other processes used {meta.get('cpu_busy_pct_before_run')}% CPU just before it")
@@ -1098,6 +1118,8 @@ def cmd_report(a):
         doc.update(agent)
         if verdicts:
             doc["propagation_promise_1s"] = verdicts
+        if mem_cmp:
+            doc["memory_by_engine"] = mem_cmp["by_engine"]
         if req:
             doc["fuse_requests_per_file"] = req
             ex = (req.get("tree_extract") or {}).get("sharefs")
