@@ -155,6 +155,12 @@ public final class Session implements AutoCloseable {
         return p == null ? List.of() : p.threads();
     }
 
+    /** Waits of workers that ended without a request so far (tests). */
+    long idleWaits() {
+        WorkerPool p = pool;
+        return p == null ? 0 : p.idleWaits();
+    }
+
     /** How many workers run now: one when idle, up to SessionConfig.workers under load. */
     public int workers() {
         WorkerPool p = pool;

@@ -9,9 +9,9 @@ import org.slf4j.LoggerFactory;
  * One loop thread of a {@link WorkerPool}: waits for a request, reads it into its own buffer,
  * serves it, and waits for the next, until the connection ends (ENODEV after unmount or abort).
  * EINTR, EAGAIN (another worker took the request) and ENOENT (interrupted before it could be read)
- * are retried. A wait that lasts the idle timeout sends this worker away unless it is the last;
- * the last one then hands its buffer's pages back (the buffer is not in use between requests) and
- * waits without a timeout. The buffer is freed when the loop ends.
+ * are retried. A wait that lasts the idle timeout sends this worker away if another one waits;
+ * else it hands its buffer's pages back (the buffer is not in use between requests), and once it
+ * is the only worker left with a clean buffer it waits without a timeout. The buffer is freed when the loop ends.
  */
 final class Worker implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
  * The worker threads of one session, sized by the load rather than fixed: each holds a buffer of
  * a whole request (1 MiB), so an idle mount should hold as few as it can. One worker to start
  * with; another whenever a worker takes a request while no other is waiting for the next one,
- * up to max; a worker that waits the idle timeout without a request leaves if it is not the last,
- * and the last one hands its buffer's pages back (see {@link Worker}). Under a steady load the
+ * up to max; a worker that waits the idle timeout without a request leaves if another one is
+ * waiting, else it hands its buffer's pages back (see {@link Worker}). Under a steady load the
  * count settles (one waiting, the others busy) instead of starting a thread per request.
  */
 final class WorkerPool {
@@ -32,6 +32,8 @@ final class WorkerPool {
     /** Workers waiting for a request now (in poll or read). */
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger started = new AtomicInteger();
+    /** Waits that ended without a request (tests). */
+    private final java.util.concurrent.atomic.AtomicLong idleWaits = new java.util.concurrent.atomic.AtomicLong();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
     WorkerPool(int max, int idleMillis, Spawner spawner, Runnable onLastExit) {
@@ -70,11 +72,16 @@ final class WorkerPool {
         if (!spawn()) alive.decrementAndGet();
     }
 
-    /** Whether the calling worker may leave now (idle, and not the last): then it has left. */
+    /**
+     * Whether the calling worker (idle, no longer counted as waiting) may leave now: only while
+     * another worker waits for the next request, so a slow request on a busy worker never leaves
+     * the others without a reader. When true it has left.
+     */
     boolean retire() {
+        idleWaits.incrementAndGet();
         for (;;) {
             int n = alive.get();
-            if (n <= 1) return false;
+            if (n <= 1 || waiting.get() < 1) return false;
             if (alive.compareAndSet(n, n - 1)) {
                 threads.remove(Thread.currentThread());
                 return true;
@@ -96,6 +103,10 @@ final class WorkerPool {
     /** Workers running now. */
     int alive() {
         return alive.get();
+    }
+
+    long idleWaits() {
+        return idleWaits.get();
     }
 
     List<Thread> threads() {

@@ -22,8 +22,8 @@ import sharefs.testing.MountDeadline;
 /**
  * The worker pool of a session on a real mount: one worker once idle, more only while requests
  * wait on busy ones, never more than the maximum (a request beyond it waits for a worker rather
- * than a thread), and back to one when the load is gone; and a buffer handed back is no longer
- * resident.
+ * than a thread), back to one when the load is gone, and a spare one kept while the others are
+ * busy; and a buffer handed back is no longer resident.
  */
 class KernelWorkerPoolTest {
     static final Duration IDLE = Duration.ofMillis(200);
@@ -81,6 +81,51 @@ class KernelWorkerPoolTest {
         } finally {
             release.countDown();
             cats.forEach(Process::destroyForcibly);
+            s.close();
+        }
+    }
+
+    @Test
+    void aSpareWorkerStaysWhileTheOthersAreBusy_soASlowRequestHoldsUpNothingElse() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        MemoryFs fs = new MemoryFs() {
+            @Override
+            public int read(Request r, long node, long fh, long offset, int size, ByteBuffer into) {
+                if (first.getAndSet(false)) {
+                    inside.countDown();
+                    try {
+                        release.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.read(r, node, fh, offset, size, into);
+            }
+        };
+        fs.file("slow", "slow".getBytes()).directIo = true;
+        fs.file("quick", "quick".getBytes()).directIo = true;
+        Path mp = Files.createDirectory(tmp.resolve("s"));
+        Session s = Session.mount(mp, fs, SessionConfig.defaults().withWorkers(3).withIdleTimeout(IDLE));
+        Process cat = null;
+        try (MountDeadline d = MountDeadline.of(Duration.ofSeconds(90), "session " + s.connection(), s::abort)) {
+            await("one worker once the mount is idle", () -> s.workers() == 1);
+            cat = new ProcessBuilder("cat", mp.resolve("slow").toString()).redirectErrorStream(true).start();
+            assertTrue(inside.await(30, TimeUnit.SECONDS), "the slow read reached the handler");
+            long waits = s.idleWaits();
+            // The spare worker's waits run out again and again; it must stay, the only one reading.
+            await("three idle waits of the spare worker", () -> s.idleWaits() >= waits + 3);
+            assertEquals(2, s.workers());
+            assertEquals("quick", Files.readString(mp.resolve("quick")), "served while the slow read still holds a worker");
+            release.countDown();
+            assertTrue(cat.waitFor(30, TimeUnit.SECONDS));
+            assertEquals("slow", new String(cat.getInputStream().readAllBytes()));
+            s.close();
+            assertTrue(s.awaitEnd(Duration.ofSeconds(20)), "workers ended");
+        } finally {
+            release.countDown();
+            if (cat != null) cat.destroyForcibly();
             s.close();
         }
     }
