@@ -18,10 +18,12 @@ import os as _os
 # The FUSE engine of the sharefs mounts the helper makes (scripts/bench --engine).
 ENGINE = _os.environ.get("SFBENCH_ENGINE", "libfuse2")
 import errno
+import glob
 import io
 import json
 import math
 import os
+import re
 import shlex
 import statistics
 import subprocess
@@ -573,6 +575,35 @@ def cmd_many(a):
     os._exit(0)
 
 
+# --------------------------------------------------------------------------- FUSE request counts
+
+OPCODE_RE = re.compile(r"opcode \d+ \((\w+)\)")
+
+
+def cmd_reqcount(a):
+    """The fuse_request_send events in a trace instance's buffer, by opcode: prints the total, a tab,
+    then OPCODE=count pairs (most first, FUSE_ prefix dropped). Fails if the buffer lost events."""
+    lost = 0
+    for stats in sorted(glob.glob(os.path.join(a.instance, "per_cpu", "cpu*", "stats"))):
+        for line in open(stats):
+            if line.startswith("overrun:"):
+                lost += int(line.split()[1])
+    if lost:
+        print(f"the trace buffer overflowed: {lost} requests were not counted", file=sys.stderr)
+        sys.exit(1)
+    ops = {}
+    with open(os.path.join(a.instance, "trace"), errors="replace") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            m = OPCODE_RE.search(line)
+            if m:
+                op = m.group(1).removeprefix("FUSE_")
+                ops[op] = ops.get(op, 0) + 1
+    total = sum(ops.values())
+    print(f"{total}\t" + ",".join(f"{k}={v}" for k, v in sorted(ops.items(), key=lambda kv: (-kv[1], kv[0]))))
+
+
 # --------------------------------------------------------------------------- report
 
 TARGETS = [
@@ -603,6 +634,11 @@ ROWS = [
     ("tree_ls", 3, "tree: ls -lR", "s", False),
     ("tree_du", 3, "tree: du -s", "s", False),
     ("tree_rm", 3, "tree: rm -rf", "s", False),
+    ("req_tree_extract", 3, "FUSE requests per file: tar -x", "req", False),
+    ("req_tree_find", 3, "FUSE requests per file: find", "req", False),
+    ("req_tree_ls", 3, "FUSE requests per file: ls -lR", "req", False),
+    ("req_tree_du", 3, "FUSE requests per file: du -s", "req", False),
+    ("req_tree_rm", 3, "FUSE requests per file: rm -rf", "req", False),
     ("small_create", 4, "small files: create", "s", False),
     ("small_stat", 4, "small files: stat", "s", False),
     ("small_read", 4, "small files: read", "s", False),
@@ -636,6 +672,7 @@ PCT_ROWS = {"mount_ms": "mount", "umount_ms": "umount"}
 PCTS = ((50, "p50"), (90, "p90"), (100, "max"))
 
 # The issue's targets (MB = 10^6 bytes).
+REQ_PER_FILE_EXTRACT_TARGET = 9
 MOUNT_P50_TARGET_MS = 150
 MANY_TOTAL_TARGET_MB = 400
 PER_EXTRA_TARGET_MB = 4
@@ -854,6 +891,77 @@ def agent_lines(ag):
     return lines
 
 
+REQ_PHASES = (("tree_extract", "tar -x"), ("tree_find", "find"), ("tree_ls", "ls -lR"), ("tree_du", "du -s"),
+              ("tree_rm", "rm -rf"))
+
+
+def request_summary(path, files):
+    """reqops.tsv (phase, target, rep, total, OP=n,...) as phase -> target -> the median over the
+    repetitions of the requests per file, in all and by opcode (most first)."""
+    if not path or not os.path.exists(path) or not files:
+        return {}
+    raw = {}
+    for line in open(path).read().splitlines():
+        parts = line.split("\t")
+        if len(parts) < 4:
+            continue
+        phase, target, _rep, total = parts[:4]
+        ops = {}
+        for kv in (parts[4].split(",") if len(parts) > 4 and parts[4] else []):
+            k, v = kv.split("=")
+            ops[k] = int(v)
+        raw.setdefault(phase, {}).setdefault(target, []).append((int(total), ops))
+    out = {}
+    for phase, by_target in raw.items():
+        for target, reps in by_target.items():
+            names = {k for _, ops in reps for k in ops}
+            per_op = {k: statistics.median([ops.get(k, 0) for _, ops in reps]) / files for k in names}
+            out.setdefault(phase, {})[target] = {
+                "per_file": statistics.median([t for t, _ in reps]) / files,
+                "total": statistics.median([t for t, _ in reps]),
+                "reps": len(reps),
+                "opcodes_per_file": dict(sorted(per_op.items(), key=lambda kv: (-kv[1], kv[0]))),
+            }
+    return out
+
+
+def request_lines(req, files):
+    if not req:
+        return []
+    names = dict(TARGETS)
+    lines = [f"FUSE requests per file of the tree ({files} files; tracepoint fuse:fuse_request_send on each "
+             f"target's own connection; median of the repetitions; top opcodes per file):"]
+    for phase, label in REQ_PHASES:
+        for t, _ in TARGETS:
+            v = (req.get(phase) or {}).get(t)
+            if not v:
+                continue
+            top = ", ".join(f"{k} {n:.2f}" for k, n in list(v["opcodes_per_file"].items())[:6])
+            line = f"  {label:<7} {names[t]:<10} {v['per_file']:6.2f}  ({top})"
+            if phase == "tree_extract" and t == "sharefs":
+                line += (f"  target <= {REQ_PER_FILE_EXTRACT_TARGET}: "
+                         f"{yes(v['per_file'] <= REQ_PER_FILE_EXTRACT_TARGET)}")
+            lines.append(line)
+    return lines
+
+
+def engine_memory(meta):
+    """The many-mounts memory of this run's engine next to the other engine's (W7 run twice)."""
+    this, other = meta.get("many_mounts") or {}, meta.get("many_mounts_other_engine") or {}
+    keys = ("total_rss_1_mib", "total_rss_mib", "per_extra_mount_mib")
+    if not all(this.get(k) is not None for k in keys) or not all(other.get(k) is not None for k in keys):
+        return None
+    a, b = meta.get("engine", "?"), other.get("engine", "?")
+    by = {a: {k: this[k] for k in keys} | {"mounts": this.get("mounted")},
+          b: {k: other[k] for k in keys} | {"mounts": other.get("mounted")}}
+    line = (f"memory by engine (the same many-mounts measure, one agent after the other): {a} vs {b}: "
+            f"1 mount {this['total_rss_1_mib']:.0f} vs {other['total_rss_1_mib']:.0f} MiB, "
+            f"{this.get('mounted')} vs {other.get('mounted')} mounts {this['total_rss_mib']:.0f} vs "
+            f"{other['total_rss_mib']:.0f} MiB, per extra mount {this['per_extra_mount_mib']:.2f} vs "
+            f"{other['per_extra_mount_mib']:.2f} MiB")
+    return {"line": line, "by_engine": by}
+
+
 def cmd_report(a):
     samples = {}
     with open(a.results) as f:
@@ -988,6 +1096,12 @@ def cmd_report(a):
                  and r["sharefs_over_peer_best"] != 1]
         print(f"sharefs is ahead of the best peer in {len(ahead)} of {len(rated)} rows.")
     print("Ratios are plain sharefs/peer: for 'higher' rows >1 means sharefs is faster, for 'lower' rows <1 means sharefs is faster.")
+    files = ((meta.get("sizes") or {}).get("tree") or {}).get("files")
+    req = request_summary(a.reqops, files)
+    for line in request_lines(req, files):
+        print(line)
+    if any(r["key"].startswith("tree_") for r in rows_out) and not req:
+        print("FUSE requests per file: not counted in this run (see the notes)")
     if prop:
         print(f"propagation: {len(prop.get('downgrade', []))} downgrade trials "
               f"({prop.get('downgrade_before_return', 0)} already failing when the CLI returned; errno {prop.get('downgrade_errno')}), "
@@ -1004,6 +1118,9 @@ def cmd_report(a):
     agent = agent_figures(samples, many)
     for line in agent_lines(agent):
         print(line)
+    mem_cmp = engine_memory(meta)
+    if mem_cmp:
+        print(mem_cmp["line"])
     if meta.get("phase_seconds"):
         ph = ", ".join(f"{k} {v:.0f}s" for k, v in meta["phase_seconds"].items())
         print(f"run took {meta.get('elapsed_s', 0):.0f} s ({ph}); other processes used {meta.get('cpu_busy_pct_before_run')}% CPU just before it")
@@ -1012,6 +1129,14 @@ def cmd_report(a):
         doc.update(agent)
         if verdicts:
             doc["propagation_promise_1s"] = verdicts
+        if mem_cmp:
+            doc["memory_by_engine"] = mem_cmp["by_engine"]
+        if req:
+            doc["fuse_requests_per_file"] = req
+            ex = (req.get("tree_extract") or {}).get("sharefs")
+            if ex:
+                doc.setdefault("targets", {})["tar_x_requests_per_file_at_most_9"] = \
+                    ex["per_file"] <= REQ_PER_FILE_EXTRACT_TARGET
         with open(a.json, "w") as f:
             json.dump(doc, f, indent=2)
         print(f"JSON written to {a.json}")
@@ -1070,9 +1195,13 @@ def main():
             p.add_argument("--run-dir", required=True)
             p.add_argument("--settle", type=float, default=1)
         p.set_defaults(fn=fn)
+    p = sub.add_parser("reqcount")
+    p.add_argument("instance", help="a trace instance directory with fuse:fuse_request_send enabled")
+    p.set_defaults(fn=cmd_reqcount)
     p = sub.add_parser("report")
     p.add_argument("results")
     p.add_argument("meta")
+    p.add_argument("--reqops", help="the FUSE request counts of the tree phases (reqops.tsv)")
     p.add_argument("--json")
     p.set_defaults(fn=cmd_report)
     a = ap.parse_args()

@@ -1,15 +1,21 @@
 package sharefs.fuse.kernel;
 
 import java.util.concurrent.atomic.AtomicLong;
+import jnr.ffi.Pointer;
 
 /**
  * An open /dev/fuse: read(2) takes one request per call, writev(2) sends one reply per call.
+ * Non-blocking: a worker waits with {@link #await} (poll), so it can give up after a while
+ * without a request, and a read that finds the request taken by another worker says EAGAIN.
  * Reference counted like the backing layer's root descriptor: close() never releases the number
  * while a send (a notification from another thread) still uses it, since a recycled number
  * could name an unrelated file. Reads happen only on workers, which close it after the last read.
  */
 final class FuseDevice implements Channel, AutoCloseable {
-    private static final int O_RDWR = 2, O_CLOEXEC = 02000000;
+    private static final int O_RDWR = 2, O_NONBLOCK = 04000, O_CLOEXEC = 02000000;
+    private static final short POLLIN = 1;
+    /** Bytes of one struct pollfd. */
+    static final int POLLFD_SIZE = 8;
 
     private final int fd;
     /** Low bit: closed; each user in a call adds 2. */
@@ -20,7 +26,7 @@ final class FuseDevice implements Channel, AutoCloseable {
     }
 
     static FuseDevice open() {
-        int fd = KernelLibC.get().open(KernelLibC.cstr("/dev/fuse"), O_RDWR | O_CLOEXEC, 0);
+        int fd = KernelLibC.get().open(KernelLibC.cstr("/dev/fuse"), O_RDWR | O_NONBLOCK | O_CLOEXEC, 0);
         if (fd < 0) {
             int e = KernelLibC.errno();
             throw new FuseException("cannot open /dev/fuse: " + Errors.describe(e)
@@ -33,7 +39,20 @@ final class FuseDevice implements Channel, AutoCloseable {
         return fd;
     }
 
-    /** One request into buf; its length, or -errno (EINTR, ENOENT: retry; ENODEV: unmounted). */
+    /**
+     * Waits up to timeoutMillis (-1: for ever) until a request can be read, using pollfd (POLLFD_SIZE
+     * bytes of native memory of the caller's own): 1 when one can (or the connection ended, which the
+     * read then says), 0 when the time passed, or -errno.
+     */
+    int await(Pointer pollfd, int timeoutMillis) {
+        pollfd.putInt(0, fd);
+        pollfd.putShort(4, POLLIN);
+        pollfd.putShort(6, (short) 0);
+        int rc = KernelLibC.get().poll(pollfd, 1, timeoutMillis);
+        return rc < 0 ? -KernelLibC.errno() : rc;
+    }
+
+    /** One request into buf; its length, or -errno (EAGAIN: none waiting; EINTR, ENOENT: retry; ENODEV: unmounted). */
     int read(NativeBuffer buf) {
         long n = KernelLibC.get().read(fd, buf.memory(), buf.size());
         return n < 0 ? -KernelLibC.errno() : (int) n;

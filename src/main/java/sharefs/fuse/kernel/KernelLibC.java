@@ -35,6 +35,12 @@ public interface KernelLibC {
 
     int munmap(Pointer addr, long length);
 
+    /** madvise(2): MADV_DONTNEED (4) hands a private anonymous region's pages back; it reads as zeros after. */
+    int madvise(Pointer addr, long length, int advice);
+
+    /** poll(2) of nfds struct pollfd {int fd; short events; short revents} at fds. */
+    int poll(Pointer fds, long nfds, int timeoutMillis);
+
     /** The binding, made once per JVM by class initialisation (thread-safe, immutable after). */
     final class Holder {
         static final KernelLibC LIBC = LibraryLoader.create(KernelLibC.class).load("c");

@@ -12,7 +12,7 @@ import jnr.ffi.Pointer;
  * Close only when no thread uses it any more: the view dangles after.
  */
 final class NativeBuffer implements AutoCloseable {
-    private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20;
+    private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20, MADV_DONTNEED = 4;
 
     /** Bytes kept at the end for the struct iovec of a send (see FuseDevice). */
     static final int IOV_SIZE = 16;
@@ -58,6 +58,16 @@ final class NativeBuffer implements AutoCloseable {
     /** The whole region; callers use absolute gets and puts, or duplicate() for their own position. */
     ByteBuffer view() {
         return view;
+    }
+
+    /**
+     * Hands the region's pages back to the system: it stays mapped and reads as zeros, and pages
+     * come back one by one as a request touches them. Only while nothing reads into the buffer
+     * (a worker between requests); 0 or -errno.
+     */
+    int dropPages() {
+        int rc = KernelLibC.get().madvise(memory, size, MADV_DONTNEED);
+        return rc < 0 ? -KernelLibC.errno() : 0;
     }
 
     @Override

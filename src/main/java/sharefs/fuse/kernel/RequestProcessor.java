@@ -21,8 +21,11 @@ final class RequestProcessor {
     private final Interrupts interrupts;
     private final Handshake handshake;
     private final Channel channel;
+    private final RequestCounts counts;
 
-    RequestProcessor(RequestDecoder decoder, Dispatcher dispatcher, Interrupts interrupts, Handshake handshake, Channel channel) {
+    RequestProcessor(RequestDecoder decoder, Dispatcher dispatcher, Interrupts interrupts, Handshake handshake, Channel channel,
+                     RequestCounts counts) {
+        this.counts = counts;
         this.decoder = decoder;
         this.dispatcher = dispatcher;
         this.interrupts = interrupts;
@@ -32,6 +35,7 @@ final class RequestProcessor {
 
     void process(NativeBuffer buf, int n) {
         ByteBuffer b = buf.view();
+        if (n >= 8) counts.count(b.getInt(4));
         InHeader h;
         try {
             h = decoder.header(b, n);

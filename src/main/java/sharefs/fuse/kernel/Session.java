@@ -2,13 +2,11 @@ package sharefs.fuse.kernel;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,18 +24,18 @@ public final class Session implements AutoCloseable {
     private final KernelMount mount;
     private final FuseDevice device;
     private final Notifier notifier;
-    private final CountDownLatch ended;
-    private final List<Thread> threads = new ArrayList<>();
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final RequestCounts counts = new RequestCounts();
+    private volatile WorkerPool pool;
     private volatile Negotiated negotiated;
     private volatile PassthroughStatus passthrough = PassthroughStatus.NOT_ASKED;
-    /** Whether the workers run (they release the device and buffers when they end). */
+    /** Whether a worker runs (the last one to end releases the device). */
     private boolean started;
 
-    private Session(KernelMount mount, FuseDevice device, int workers) {
+    private Session(KernelMount mount, FuseDevice device) {
         this.mount = mount;
         this.device = device;
         this.notifier = new Notifier(device);
-        this.ended = new CountDownLatch(workers);
     }
 
     /** Mounts handler on mountPoint and serves it; throws FuseException with one line if it cannot. */
@@ -53,7 +51,7 @@ public final class Session implements AutoCloseable {
         }
         Session s;
         try {
-            s = new Session(mount, device, config.workers());
+            s = new Session(mount, device);
         } catch (RuntimeException e) {
             mount.abort();
             mount.unmount();
@@ -86,24 +84,29 @@ public final class Session implements AutoCloseable {
         Interrupts interrupts = new Interrupts();
         int size = config.bufferSize();
         RequestDecoder decoder = new RequestDecoder(size - 16);
-        AtomicInteger left = new AtomicInteger(config.workers());
-        Runnable onExit = () -> {
+        Runnable onLastExit = () -> {
+            notifier.close();
+            device.close();
             ended.countDown();
-            if (left.decrementAndGet() == 0) {
-                notifier.close();
-                device.close();
-                log.info("FUSE session on {} ended", mount.path());
+            log.info("FUSE session on {} ended", mount.path());
+        };
+        String name = "fuse-" + mount.path().getFileName() + "-";
+        WorkerPool.Spawner spawner = (p, i) -> {
+            NativeBuffer buf = NativeBuffer.allocate(size);
+            try {
+                RequestProcessor rp = new RequestProcessor(decoder, new Dispatcher(handler, interrupts, handshake, size),
+                        interrupts, handshake, device, counts);
+                Thread t = new Thread(new Worker(device, buf, rp, p), name + i);
+                t.setDaemon(true);
+                t.start();
+                return t;
+            } catch (Throwable e) {
+                buf.close();
+                throw e;
             }
         };
-        for (int i = 0; i < config.workers(); i++) {
-            NativeBuffer buf = NativeBuffer.allocate(size);
-            RequestProcessor p = new RequestProcessor(decoder, new Dispatcher(handler, interrupts, handshake, size),
-                    interrupts, handshake, device);
-            Thread t = new Thread(new Worker(device, buf, p, onExit), "fuse-" + mount.path().getFileName() + "-" + i);
-            t.setDaemon(true);
-            threads.add(t);
-        }
-        threads.forEach(Thread::start);
+        pool = new WorkerPool(config.workers(), (int) config.idleTimeout().toMillis(), spawner, onLastExit);
+        if (!pool.start()) throw new FuseException("cannot start a FUSE worker thread");
         started = true;
     }
 
@@ -142,6 +145,11 @@ public final class Session implements AutoCloseable {
         return negotiated;
     }
 
+    /** The requests read from the kernel so far, by opcode. */
+    public RequestCounts requestCounts() {
+        return counts;
+    }
+
     public Notifier notifier() {
         return notifier;
     }
@@ -175,9 +183,22 @@ public final class Session implements AutoCloseable {
         return ended.getCount() == 0;
     }
 
-    /** The worker threads (for tests and status). */
+    /** The worker threads running now (for tests and status). */
     public List<Thread> threads() {
-        return List.copyOf(threads);
+        WorkerPool p = pool;
+        return p == null ? List.of() : p.threads();
+    }
+
+    /** Waits of workers that ended without a request so far (tests). */
+    long idleWaits() {
+        WorkerPool p = pool;
+        return p == null ? 0 : p.idleWaits();
+    }
+
+    /** How many workers run now: one when idle, up to SessionConfig.workers under load. */
+    public int workers() {
+        WorkerPool p = pool;
+        return p == null ? 0 : p.alive();
     }
 
     /**

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -36,11 +37,14 @@ class KernelLifecycleTest {
         Session s = mount("u", fs);
         try (MountDeadline d = MountDeadline.of(Duration.ofSeconds(60), "session " + s.connection(), s::abort)) {
             assertEquals("x", Files.readString(tmp.resolve("u/f")));
-            assertEquals(3, s.threads().size());
-            assertTrue(s.threads().stream().allMatch(Thread::isAlive));
+            List<Thread> workers = s.threads();
+            assertTrue(workers.size() >= 1 && workers.size() <= 3, "between one and the maximum of three: " + workers);
+            assertTrue(workers.stream().allMatch(Thread::isAlive));
             s.close();
             assertTrue(s.awaitEnd(Duration.ofSeconds(20)), "workers ended");
-            for (Thread t : s.threads()) {
+            assertEquals(List.of(), s.threads());
+            assertEquals(0, s.workers());
+            for (Thread t : workers) {
                 t.join(10_000);
                 assertFalse(t.isAlive(), t.getName());
             }

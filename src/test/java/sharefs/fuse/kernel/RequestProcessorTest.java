@@ -84,9 +84,11 @@ class RequestProcessorTest {
         buf.close();
     }
 
+    private final RequestCounts counts = new RequestCounts();
+
     private RequestProcessor processor() {
         return new RequestProcessor(new RequestDecoder(SIZE - 16), new Dispatcher(handler, interrupts, handshake, SIZE),
-                interrupts, handshake, out);
+                interrupts, handshake, out, counts);
     }
 
     /** A request: header (len, opcode, unique, node, uid, gid, pid) and args. */
@@ -214,6 +216,20 @@ class RequestProcessorTest {
         assertEquals(0, r.getInt(4));
         assertEquals(7, r.getLong(16));
         assertEquals(0100644, r.getInt(16 + 40 + 60));
+    }
+
+    @Test
+    void everyRequestReadIsCountedByItsOpcode_answeredOrRefused() {
+        init();
+        feed(request(Opcode.LOOKUP, 5, 1, "a\0".getBytes()));
+        feed(request(Opcode.LOOKUP, 6, 1, "b\0".getBytes()));
+        feed(request(Opcode.READ, 7, 2, new byte[39]));
+        assertEquals(1, counts.of(Opcode.INIT));
+        assertEquals(2, counts.of(Opcode.LOOKUP));
+        assertEquals(2, counts.of("LOOKUP"));
+        assertEquals(1, counts.of(Opcode.READ));
+        assertEquals(0, counts.of(Opcode.FLUSH));
+        assertEquals(java.util.Map.of("INIT", 1L, "LOOKUP", 2L, "READ", 1L), counts.snapshot());
     }
 
     @Test
