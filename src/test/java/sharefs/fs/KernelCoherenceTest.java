@@ -31,6 +31,8 @@ import sharefs.sharing.Permission;
  * other's next call sees at once, though it cached the entry for the half-second entry timeout:
  * without the notices each of the first three tests fails (a removed or renamed name still
  * answers through the other mount's cached entry, and an open file keeps its old pages).
+ * Both mounts serve every call themselves (passthrough off), so each change is one the daemon
+ * sees; a third mount, the owner's with passthrough, writes where the daemon does not.
  */
 class KernelCoherenceTest {
     static final String ANN = "ann@x.io", BOB = "bob@x.io";
@@ -39,8 +41,8 @@ class KernelCoherenceTest {
     @TempDir
     static Path tmp;
     static Mounts env;
-    static KernelViewMount ann, bob;
-    static Path a, b;
+    static KernelViewMount ann, bob, annPassthrough;
+    static Path a, b, aPassthrough;
 
     @BeforeAll
     static void mountBoth() throws IOException {
@@ -50,10 +52,13 @@ class KernelCoherenceTest {
         env.folder(ANN, "shared");
         env.share(ANN, "shared", BOB, Permission.EDIT_DELETE);
         MountCoherence agent = new MountCoherence();
-        ann = KernelViewMount.mount(env, ANN, env.mountPoint("ann"), DEADLINE, FsLimits.DEFAULT, lent(agent));
-        bob = KernelViewMount.mount(env, BOB, env.mountPoint("bob"), DEADLINE, FsLimits.DEFAULT, lent(agent));
+        ann = KernelViewMount.mount(env, ANN, env.mountPoint("ann"), DEADLINE, FsLimits.DEFAULT, lent(agent), Passthrough.OFF);
+        bob = KernelViewMount.mount(env, BOB, env.mountPoint("bob"), DEADLINE, FsLimits.DEFAULT, lent(agent), Passthrough.OFF);
+        annPassthrough = KernelViewMount.mount(env, ANN, env.mountPoint("ann-pt"), DEADLINE, FsLimits.DEFAULT, lent(agent),
+                Passthrough.OWNED);
         a = ann.mountPoint.resolve("shared");
         b = bob.mountPoint.resolve("shared");
+        aPassthrough = annPassthrough.mountPoint.resolve("shared");
     }
 
     static Lent lent(MountCoherence agent) {
@@ -62,7 +67,7 @@ class KernelCoherenceTest {
 
     @AfterAll
     static void unmountBoth() {
-        for (KernelViewMount m : new KernelViewMount[] {ann, bob}) {
+        for (KernelViewMount m : new KernelViewMount[] {ann, bob, annPassthrough}) {
             if (m != null) m.close();
         }
         if (env != null) env.close();
@@ -113,6 +118,32 @@ class KernelCoherenceTest {
             assertTrue(wfd >= 0, Px.name(-wfd));
             assertEquals(3, Px.pwrite(wfd, "new", 0));
             errno(0, "close", Px.close(wfd));
+            assertEquals("new bytes\n", Px.pread(rfd), "the open descriptor in the other mount reads the new bytes");
+        } finally {
+            Px.close(rfd);
+        }
+    }
+
+    /**
+     * A passthrough writer's bytes never reach the daemon: the other mounts hear of them at its
+     * RELEASE, which the kernel sends after close returns, so the reader awaits them; without the
+     * notice its pages would stay old until it reopened.
+     */
+    @Test
+    void aFileHeldOpenInOneMount_readsWhatAPassthroughWriterWrote_onceItClosed() {
+        write(a.resolve("held-pt"), "old bytes\n");
+        int rfd = Px.open(b.resolve("held-pt"), O_RDONLY, 0);
+        assertTrue(rfd >= 0, Px.name(-rfd));
+        try {
+            assertEquals("old bytes\n", Px.pread(rfd), "read once: the other mount's page cache holds it now");
+            long before = annPassthrough.fs.writeRequests();
+            int wfd = Px.open(aPassthrough.resolve("held-pt"), O_RDWR, 0);
+            assertTrue(wfd >= 0, Px.name(-wfd));
+            assertEquals(3, Px.pwrite(wfd, "new", 0));
+            errno(0, "close", Px.close(wfd));
+            assertEquals(before, annPassthrough.fs.writeRequests(), "the write went passthrough");
+            long end = System.nanoTime() + DEADLINE.toNanos() / 4;
+            while (!Px.pread(rfd).equals("new bytes\n") && System.nanoTime() < end) Thread.onSpinWait();
             assertEquals("new bytes\n", Px.pread(rfd), "the open descriptor in the other mount reads the new bytes");
         } finally {
             Px.close(rfd);
