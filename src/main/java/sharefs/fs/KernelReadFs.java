@@ -528,7 +528,7 @@ abstract class KernelReadFs implements FuseHandler {
             if (node == NodeTable.ROOT) return -Errno.ENODATA;
             String n = Utf8.strict(name);
             // As the libfuse engine: capabilities, labels and ACLs of backing files grant nothing in a view.
-            At a = at(node, g -> n == null || ReadOnlyFs.hiddenXattr(n) ? -Errno.ENODATA : Rules.read(g));
+            At a = at(node, g -> n == null ? -Errno.ENODATA : ReadOnlyFs.hiddenXattr(n) ? ReadOnlyFs.HIDDEN_XATTR : Rules.read(g));
             if (a.refused()) return a.errno();
             byte[] c = java.util.Arrays.copyOf(name, name.length + 1);
             int fd = a.node().fd;

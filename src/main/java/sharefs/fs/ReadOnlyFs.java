@@ -434,7 +434,7 @@ public class ReadOnlyFs extends FuseStubFS {
             // Capabilities, security labels and ACLs of backing files grant nothing in a view (the
             // daemon enforces the table and owner bits), so they are not shown. The kernel asks for
             // security.capability before the first write of every open file: answer from memory.
-            Target t = folderOf(p, g -> hiddenXattr(name) ? -Errno.ENODATA : Rules.read(g));
+            Target t = folderOf(p, g -> hiddenXattr(name) ? HIDDEN_XATTR : Rules.read(g));
             return t.refused() ? t.errno() : t.root().getxattr(p.rel(), name, value, size);
         } catch (Throwable t) {
             return Errs.fail("getxattr", path, t);
@@ -466,6 +466,13 @@ public class ReadOnlyFs extends FuseStubFS {
         }
         return kept.toByteArray();
     }
+
+    /**
+     * What getxattr of a hidden name answers: "not supported here", which is true of the view (it
+     * has no labels or ACLs, and setting system.* is EOPNOTSUPP too), and which `ls -l` remembers
+     * per filesystem, where after "no data" it asks for the label and the ACL of every file again.
+     */
+    static final int HIDDEN_XATTR = -Errno.EOPNOTSUPP;
 
     static boolean hiddenXattr(String name) {
         return name.startsWith("security.") || name.startsWith("system.posix_acl_");

@@ -314,6 +314,30 @@ class PermissionTableTest {
         assertEquals("v", v[0]);
     }
 
+    /**
+     * A backing file's labels and ACLs grant nothing in a view, so they are hidden: getxattr says
+     * "not supported" (which `ls -l` remembers for the filesystem) and listxattr leaves them out,
+     * even where the backing file has one.
+     */
+    @ParameterizedTest(name = "as {0} by {1}")
+    @MethodSource("seats")
+    void hiddenXattrs_EOPNOTSUPP_andNotListed(Level l, As as) throws IOException {
+        assertEquals(0, Px.setxattr(caseBack.resolve("f"), "security.sharefs-test", "label"), "a label on the backing file");
+        int[] err = new int[1];
+        cell(l, as, "getxattr(security.sharefs-test)", Px.EOPNOTSUPP,
+                () -> Px.getxattr(m(l, "f"), "security.sharefs-test", err) == null ? -err[0] : 0);
+        cell(l, as, "getxattr(security.selinux)", Px.EOPNOTSUPP,
+                () -> Px.getxattr(m(l, "f"), "security.selinux", err) == null ? -err[0] : 0);
+        cell(l, as, "getxattr(system.posix_acl_access)", Px.EOPNOTSUPP,
+                () -> Px.getxattr(m(l, "f"), "system.posix_acl_access", err) == null ? -err[0] : 0);
+        AtomicReference<List<String>> names = new AtomicReference<>();
+        cell(l, as, "listxattr", 0, () -> {
+            names.set(Px.listxattr(m(l, "f"), err));
+            return names.get() == null ? -err[0] : 0;
+        });
+        assertEquals(List.of("user.k"), names.get(), "listxattr shows the user name only");
+    }
+
     @ParameterizedTest(name = "as {0} by {1}")
     @MethodSource("seats")
     void listxattr_ok(Level l, As as) throws IOException {
