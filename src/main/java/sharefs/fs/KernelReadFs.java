@@ -198,9 +198,16 @@ abstract class KernelReadFs implements FuseHandler {
         return fd < 0 ? fd : entry(g, true, fd, out, ROOT_ENTRY_NANOS);
     }
 
+    /**
+     * A struct stat per worker thread for entries and attributes, the engine's commonest answers:
+     * a fresh native buffer per call cost an mmap and a later munmap of the allocator's each time.
+     * Used only from stat to present, with nothing in between that stats again.
+     */
+    private final ThreadLocal<Pointer> statBuf = ThreadLocal.withInitial(StatBuf::allocate);
+
     /** The entry of the object of fd (an O_PATH descriptor taken over here), counted as one lookup. */
     protected final int entry(Grant g, boolean top, int fd, EntryOut out, long entryNanos) {
-        Pointer st = StatBuf.allocate();
+        Pointer st = statBuf.get();
         int rc = NodeCalls.stat(fd, st);
         if (rc < 0) {
             NodeCalls.close(fd);
@@ -250,7 +257,7 @@ abstract class KernelReadFs implements FuseHandler {
         }
         At a = at(node, Rules::read);
         if (a.refused()) return a.errno();
-        Pointer st = StatBuf.allocate();
+        Pointer st = statBuf.get();
         int rc = NodeCalls.stat(a.node().fd, st);
         if (rc < 0) return rc;
         KernelAttrs.present(out.attr, st, caller, a.grant().readOnly());

@@ -5,7 +5,7 @@ import jnr.ffi.Pointer;
 
 /**
  * An open /dev/fuse: read(2) takes one request per call, writev(2) sends one reply per call.
- * Non-blocking: a worker waits with {@link #await} (poll), so it can give up after a while
+ * Non-blocking: a worker waits with a {@link DeviceWaiter}, so it can give up after a while
  * without a request, and a read that finds the request taken by another worker says EAGAIN.
  * Reference counted like the backing layer's root descriptor: close() never releases the number
  * while a send (a notification from another thread) still uses it, since a recycled number
@@ -13,9 +13,6 @@ import jnr.ffi.Pointer;
  */
 final class FuseDevice implements Channel, AutoCloseable {
     private static final int O_RDWR = 2, O_NONBLOCK = 04000, O_CLOEXEC = 02000000;
-    private static final short POLLIN = 1;
-    /** Bytes of one struct pollfd. */
-    static final int POLLFD_SIZE = 8;
 
     private final int fd;
     /** Low bit: closed; each user in a call adds 2. */
@@ -37,19 +34,6 @@ final class FuseDevice implements Channel, AutoCloseable {
 
     int fd() {
         return fd;
-    }
-
-    /**
-     * Waits up to timeoutMillis (-1: for ever) until a request can be read, using pollfd (POLLFD_SIZE
-     * bytes of native memory of the caller's own): 1 when one can (or the connection ended, which the
-     * read then says), 0 when the time passed, or -errno.
-     */
-    int await(Pointer pollfd, int timeoutMillis) {
-        pollfd.putInt(0, fd);
-        pollfd.putShort(4, POLLIN);
-        pollfd.putShort(6, (short) 0);
-        int rc = KernelLibC.get().poll(pollfd, 1, timeoutMillis);
-        return rc < 0 ? -KernelLibC.errno() : rc;
     }
 
     /** One request into buf; its length, or -errno (EAGAIN: none waiting; EINTR, ENOENT: retry; ENODEV: unmounted). */

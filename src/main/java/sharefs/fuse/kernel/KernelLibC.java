@@ -41,6 +41,15 @@ public interface KernelLibC {
     /** poll(2) of nfds struct pollfd {int fd; short events; short revents} at fds. */
     int poll(Pointer fds, long nfds, int timeoutMillis);
 
+    /** epoll_create1(2). */
+    int epoll_create1(int flags);
+
+    /** epoll_ctl(2) with a struct epoll_event at event. */
+    int epoll_ctl(int epfd, int op, int fd, Pointer event);
+
+    /** epoll_wait(2) into maxevents struct epoll_event at events. */
+    int epoll_wait(int epfd, Pointer events, int maxevents, int timeoutMillis);
+
     /** The binding, made once per JVM by class initialisation (thread-safe, immutable after). */
     final class Holder {
         static final KernelLibC LIBC = LibraryLoader.create(KernelLibC.class).load("c");

@@ -1,7 +1,5 @@
 package sharefs.fuse.kernel;
 
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +20,7 @@ final class Worker implements Runnable {
     private final NativeBuffer buf;
     private final RequestProcessor processor;
     private final WorkerPool pool;
-    private final Pointer pollfd = Memory.allocateDirect(KernelLibC.runtime(), FuseDevice.POLLFD_SIZE);
+    private final DeviceWaiter waiter;
     /** Whether buf may hold pages since they were last handed back. */
     private boolean touched;
 
@@ -31,6 +29,7 @@ final class Worker implements Runnable {
         this.buf = buf;
         this.processor = processor;
         this.pool = pool;
+        this.waiter = DeviceWaiter.on(device);
     }
 
     @Override
@@ -42,6 +41,7 @@ final class Worker implements Runnable {
             log.error("a FUSE worker stopped on an unexpected error", t);
         } finally {
             buf.close();
+            waiter.close();
             if (!retired) pool.ended();
         }
     }
@@ -73,7 +73,7 @@ final class Worker implements Runnable {
     private int next() {
         pool.waiting();
         for (;;) {
-            int ready = device.await(pollfd, touched || !pool.alone() ? pool.idleMillis() : -1);
+            int ready = waiter.await(touched || !pool.alone() ? pool.idleMillis() : -1);
             if (ready == 0) {
                 pool.notWaiting();
                 if (pool.retire()) return LEFT;

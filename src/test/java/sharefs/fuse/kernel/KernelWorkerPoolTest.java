@@ -130,6 +130,19 @@ class KernelWorkerPoolTest {
         }
     }
 
+    /**
+     * Each worker waits in an epoll instance of its own holding the device exclusively, so a
+     * request wakes one idle worker as it would wake one blocking reader (poll(2) woke them all
+     * and the rest read EAGAIN); an unmounted device reads as ready at once (its read says why).
+     */
+    @Test
+    void aWorkerWaitsExclusively() {
+        try (FuseDevice d = FuseDevice.open(); DeviceWaiter w = DeviceWaiter.on(d)) {
+            assertTrue(w.exclusive(), "epoll with EPOLLEXCLUSIVE on /dev/fuse");
+            assertEquals(1, w.await(10_000), "a device with no connection is ready (its read fails)");
+        }
+    }
+
     /** Resident KiB of the mapping that holds address (from /proc/self/smaps). */
     static long residentKib(long address) throws IOException {
         boolean inside = false;
