@@ -203,10 +203,26 @@ abstract class KernelReadFs implements FuseHandler {
         try {
             Who who = who(r);
             if (who == Who.STRANGER) return -Errno.EACCES;
-            return attrs(node, out);
+            OpenFile f = fh == -1 ? null : files.get(fh);
+            return f == null ? attrs(node, out) : openAttrs(f, out);
         } catch (Throwable t) {
             return Errs.fail("getattr", "node " + node, t);
         }
+    }
+
+    /**
+     * fstat of the caller's own descriptor, as the libfuse2 engine answers it: also after a
+     * kick-out, which reveals nothing new, so that a read on it (which asks for the size first)
+     * gets read's refusal, EACCES, on both engines rather than ENOENT here.
+     */
+    private int openAttrs(OpenFile f, AttrOut out) {
+        out.attrTimeoutNanos = ATTR_NANOS;
+        Grant g = grantOf(f);
+        Pointer st = StatBuf.allocate();
+        int rc = FileOps.fstat(f.fd(), st);
+        if (rc < 0) return rc;
+        KernelAttrs.present(out.attr, st, caller, g == null || g.readOnly());
+        return 0;
     }
 
     protected final int attrs(long node, AttrOut out) {
