@@ -4,8 +4,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What `sharefs mount` was asked for. engine null: the node agent's default (see
- * MountService#withEngine).
+ * What `sharefs mount` was asked for. engine null: none named, so the node agent's `--engine` if
+ * it was given one, else the kernel engine where this kernel speaks FUSE 7.31 or newer and
+ * libfuse2 where it does not (see ViewMount#mount).
  */
 public record MountRequest(String email, Path mountPoint, long uid, long gid, List<String> folders,
                            List<String> readOnly, double cacheSeconds, FsLimits limits, Engine engine) {
@@ -13,13 +14,13 @@ public record MountRequest(String email, Path mountPoint, long uid, long gid, Li
         if (limits == null) limits = FsLimits.DEFAULT;
     }
 
-    /** With the agent's default engine. */
+    /** Naming no engine. */
     public MountRequest(String email, Path mountPoint, long uid, long gid, List<String> folders,
                         List<String> readOnly, double cacheSeconds, FsLimits limits) {
         this(email, mountPoint, uid, gid, folders, readOnly, cacheSeconds, limits, null);
     }
 
-    /** With the default limits and the agent's default engine. */
+    /** With the default limits, naming no engine. */
     public MountRequest(String email, Path mountPoint, long uid, long gid, List<String> folders,
                         List<String> readOnly, double cacheSeconds) {
         this(email, mountPoint, uid, gid, folders, readOnly, cacheSeconds, FsLimits.DEFAULT, null);
@@ -28,10 +29,5 @@ public record MountRequest(String email, Path mountPoint, long uid, long gid, Li
     /** This request on engine e when it names none. */
     public MountRequest orEngine(Engine e) {
         return engine != null ? this : new MountRequest(email, mountPoint, uid, gid, folders, readOnly, cacheSeconds, limits, e);
-    }
-
-    /** The engine this request is served on (libfuse2 when nobody chose). */
-    public Engine engineOrDefault() {
-        return engine != null ? engine : Engine.LIBFUSE2;
     }
 }

@@ -12,8 +12,8 @@ import sharefs.store.Home;
 import sharefs.testing.InProcessCli;
 
 /**
- * A throwaway installation with one owner folder, mounted for real by a node agent in a JVM of
- * its own (started by `sharefs mount`, as for a user). The agent must be another process: a
+ * A throwaway installation with one owner folder, mounted for real on the engine asked for by a
+ * node agent in a JVM of its own (started by `sharefs mount`, as for a user). The agent must be another process: a
  * process that page-faults on an mmap of a FUSE file it serves itself deadlocks on its own
  * memory-map lock.
  */
@@ -24,7 +24,8 @@ final class Mounted implements AutoCloseable {
     final Path folder;
     final Path backing;
 
-    Mounted(Path dir, String folderName) throws Exception {
+    /** engine: `--engine` of the mount (kernel or libfuse2). */
+    Mounted(Path dir, String folderName, String engine) throws Exception {
         home = new Home(dir.resolve("home"), null);
         home.prepare();
         runDir = dir.resolve("run");
@@ -36,7 +37,7 @@ final class Mounted implements AutoCloseable {
             f = sharing.folders().create("owner@x.io", folderName, null, null, UsageMode.GENERAL);
         }
         mountPoint = Files.createDirectories(dir.resolve("mnt"));
-        cli("mount", "--user", "owner@x.io", "--uid", "0", "--gid", "0", mountPoint.toString());
+        cli("mount", "--user", "owner@x.io", "--uid", "0", "--gid", "0", "--engine", engine, mountPoint.toString());
         folder = mountPoint.resolve(folderName);
         backing = home.folderDir(f.folderId());
     }

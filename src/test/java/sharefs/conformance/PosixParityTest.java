@@ -40,12 +40,17 @@ import sharefs.conformance.Posix.StatFs;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PosixParityTest {
+    /** The engine the mount runs on: kernel, the default ({@code Libfuse2PosixParityTest} runs libfuse2). */
+    String engine() {
+        return "kernel";
+    }
+
     Mounted m;
     Path nativeRoot;
 
     @BeforeAll
     void mount(@TempDir Path dir) throws Exception {
-        m = new Mounted(dir, "data");
+        m = new Mounted(dir, "data", engine());
         nativeRoot = Files.createDirectories(dir.resolve("native"));
     }
 
