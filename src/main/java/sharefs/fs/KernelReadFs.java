@@ -491,9 +491,8 @@ abstract class KernelReadFs implements FuseHandler {
             Who who = who(r);
             if (who == Who.STRANGER) return -Errno.EACCES;
             if (node == NodeTable.ROOT) return -Errno.ENODATA;
-            String n = Utf8.strict(name);
             // As the libfuse engine: capabilities, labels and ACLs of backing files grant nothing in a view.
-            At a = at(node, g -> n == null || ReadOnlyFs.hiddenXattr(n) ? -Errno.ENODATA : Rules.read(g));
+            At a = at(node, g -> XattrNames.hidden(name) ? -Errno.ENODATA : Rules.read(g));
             if (a.refused()) return a.errno();
             byte[] c = java.util.Arrays.copyOf(name, name.length + 1);
             int fd = a.node().fd;
@@ -535,7 +534,7 @@ abstract class KernelReadFs implements FuseHandler {
                 if (got < 0) return got;
                 byte[] b = new byte[got];
                 buf.get(0, b, 0, got);
-                names.set(ReadOnlyFs.withoutHidden(b));
+                names.set(XattrNames.withoutHidden(b));
                 return 0;
             }
         } catch (Throwable t) {

@@ -19,7 +19,6 @@ import sharefs.backing.FileOps;
 import sharefs.backing.Flags;
 import sharefs.backing.FolderRoot;
 import sharefs.backing.NodeCalls;
-import sharefs.backing.Utf8;
 import sharefs.fuse.kernel.AttrOut;
 import sharefs.fuse.kernel.EntryOut;
 import sharefs.fuse.kernel.OpenOut;
@@ -435,9 +434,8 @@ public final class KernelViewFs extends KernelReadFs {
             if (node == NodeTable.ROOT) return -Errno.EACCES;
             At a = at(node, Rules::write);
             if (a.refused()) return a.errno();
-            String n = Utf8.strict(name);
             int size = value.remaining();
-            int rc = n == null ? -Errno.EPERM : SharefsFs.xattrNamespace(n);
+            int rc = XattrNames.namespace(name);
             if (rc == 0) rc = space.allow(size);
             if (rc != 0) return rc;
             return NodeCalls.setxattr(a.node().fd, java.util.Arrays.copyOf(name, name.length + 1), pointer(value), size, flags);
@@ -454,8 +452,7 @@ public final class KernelViewFs extends KernelReadFs {
             if (node == NodeTable.ROOT) return -Errno.EACCES;
             At a = at(node, Rules::write);
             if (a.refused()) return a.errno();
-            String n = Utf8.strict(name);
-            int rc = n == null ? -Errno.EPERM : SharefsFs.xattrNamespace(n);
+            int rc = XattrNames.namespace(name);
             return rc != 0 ? rc : NodeCalls.removexattr(a.node().fd, java.util.Arrays.copyOf(name, name.length + 1));
         } catch (Throwable t) {
             return Errs.fail("removexattr", "node " + node, t);
