@@ -293,6 +293,18 @@ mount_view() {
   OUT="$mounted"
 }
 
+# mount_engine: sets ENGINE to the engine node status shows serving $MNT (kernel or libfuse2).
+mount_engine() {
+  ENGINE=
+  _run sf node status || return
+  local e
+  for e in kernel libfuse2; do
+    if grep -q "^$MNT .* $e " <<<"$OUT"; then ENGINE=$e; return 0; fi
+  done
+  ERR="node status shows no engine for $MNT: $OUT"
+  return 1
+}
+
 # umount_view: leave the session, then `sharefs umount $MNT`.
 umount_view() {
   session_stop

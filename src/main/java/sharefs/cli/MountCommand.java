@@ -31,7 +31,8 @@ final class MountCommand extends Leaf {
     @Option(names = "--foreground", description = "Stay attached; SIGTERM/SIGINT unmount") boolean foreground;
     @Option(names = "--cache-seconds", paramLabel = "S", defaultValue = "0.5", description = "How long the kernel caches names (default ${DEFAULT-VALUE}; at most 1, the one-second promise). Attributes are never cached: an open sees what another mount or machine wrote and closed") double cacheSeconds;
     @Option(names = "--max-open-files", paramLabel = "N", defaultValue = "4096", description = "Files this mount may hold open at once; beyond, open gives ENFILE (default ${DEFAULT-VALUE})") int maxOpenFiles;
-    @Option(names = "--engine", paramLabel = "E", description = "The FUSE engine: libfuse2 (jnr-fuse; the default unless the node agent was started with another) or kernel (new, opt-in: the kernel protocol on /dev/fuse, needs FUSE 7.31+)") String engine;
+    @Option(names = "--engine", paramLabel = "E", description = "The FUSE engine: kernel (the kernel protocol on /dev/fuse; needs FUSE 7.31+) or libfuse2 (jnr-fuse). "
+            + "Default: the node agent's --engine, else kernel where this kernel speaks FUSE 7.31+ and libfuse2 where it does not") String engine;
     @Option(names = "--passthrough", paramLabel = "P", description = "Kernel engine only: which opens the kernel serves from the backing file with no daemon in between: owned (reads and writes in folders the user owns; writes only where storage keeps no reserve), reads (owned, plus read-only opens in shares and project folders: a descriptor open before a kick-out keeps reading) or off (default: the node agent's, owned unless it was started with another; off on libfuse2)") String passthrough;
     @Option(names = "--max-open-dirs", paramLabel = "N", defaultValue = "1024", description = "Directories this mount may hold open at once (default ${DEFAULT-VALUE})") int maxOpenDirs;
 

@@ -18,8 +18,9 @@ final class NodeCommand extends Leaf {
                     + "(writes through mounts get ENOSPC below it); 0 turns it off (default ${DEFAULT-VALUE})")
     String storageReserve;
 
-    @Option(names = "--engine", paramLabel = "E", defaultValue = "libfuse2",
-            description = "The FUSE engine of mounts that do not name one: libfuse2 or kernel (new, opt-in) (default ${DEFAULT-VALUE})")
+    @Option(names = "--engine", paramLabel = "E",
+            description = "The FUSE engine of mounts that do not name one: kernel or libfuse2 (default: kernel where this "
+                    + "kernel speaks FUSE 7.31 or newer, else libfuse2)")
     String engine;
 
     @Option(names = "--passthrough", paramLabel = "P", defaultValue = "owned",
@@ -29,7 +30,7 @@ final class NodeCommand extends Leaf {
 
     @Override
     int run(Context ctx) {
-        sharefs.fs.Engine defaultEngine = MountCommand.engine(engine);
+        sharefs.fs.Engine defaultEngine = engine == null ? null : MountCommand.engine(engine);
         sharefs.fs.Passthrough defaultPassthrough = MountCommand.passthrough(passthrough);
         if (ctx.agent() != null) {
             throw new IllegalStateException("a node agent already runs at " + ctx.runDir() + " (pid " + ctx.agent().pid() + ")");
@@ -41,8 +42,10 @@ final class NodeCommand extends Leaf {
         if (!foreground) {
             Route route = new Route("node", null, false, ctx.home().dir(), true, ctx.jdbcUrlOrNull(),
                     ctx.dbPasswordFileOrNull(), ctx.runDir());
-            if (!AgentStarter.start(route, java.util.List.of("--storage-reserve", storageReserve, "--engine", engine,
-                    "--passthrough", passthrough), ctx.err())) return Main.REFUSED;
+            java.util.List<String> options = new java.util.ArrayList<>(
+                    java.util.List.of("--storage-reserve", storageReserve, "--passthrough", passthrough));
+            if (engine != null) options.addAll(java.util.List.of("--engine", engine));
+            if (!AgentStarter.start(route, options, ctx.err())) return Main.REFUSED;
             ctx.print(Views.ok("node"), "node agent started at " + ctx.runDir() + " (log " + AgentStarter.logOf(route) + ")");
             return Main.OK;
         }

@@ -1,8 +1,9 @@
 package sharefs.fs;
 
 /**
- * The FUSE transport a mount is served on: jnr-fuse over libfuse 2.9 (the default), or the
- * engine speaking the kernel protocol on /dev/fuse directly (sharefs.fuse.kernel, opt-in).
+ * The FUSE transport a mount is served on: the engine speaking the kernel protocol on /dev/fuse
+ * directly (sharefs.fuse.kernel; the default where the kernel speaks FUSE 7.31+), or jnr-fuse
+ * over libfuse 2.9 (the fallback on older kernels, and each engine's cross-check in tests).
  */
 public enum Engine {
     LIBFUSE2("libfuse2"),

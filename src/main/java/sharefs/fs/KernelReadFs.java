@@ -242,10 +242,26 @@ abstract class KernelReadFs implements FuseHandler {
         try {
             Who who = who(r);
             if (who == Who.STRANGER) return -Errno.EACCES;
-            return attrs(node, out);
+            OpenFile f = fh == -1 ? null : files.get(fh);
+            return f == null ? attrs(node, out) : openAttrs(f, out);
         } catch (Throwable t) {
             return Errs.fail("getattr", "node " + node, t);
         }
+    }
+
+    /**
+     * fstat of the caller's own descriptor, as the libfuse2 engine answers it: also after a
+     * kick-out, which reveals nothing new, so that a read on it (which asks for the size first)
+     * gets read's refusal, EACCES, on both engines rather than ENOENT here.
+     */
+    private int openAttrs(OpenFile f, AttrOut out) {
+        out.attrTimeoutNanos = ATTR_NANOS;
+        Grant g = grantOf(f);
+        Pointer st = StatBuf.allocate();
+        int rc = FileOps.fstat(f.fd(), st);
+        if (rc < 0) return rc;
+        KernelAttrs.present(out.attr, st, caller, g == null || g.readOnly());
+        return 0;
     }
 
     protected final int attrs(long node, AttrOut out) {
@@ -533,9 +549,8 @@ abstract class KernelReadFs implements FuseHandler {
             Who who = who(r);
             if (who == Who.STRANGER) return -Errno.EACCES;
             if (node == NodeTable.ROOT) return -Errno.ENODATA;
-            String n = Utf8.strict(name);
             // As the libfuse engine: capabilities, labels and ACLs of backing files grant nothing in a view.
-            At a = at(node, g -> n == null ? -Errno.ENODATA : ReadOnlyFs.hiddenXattr(n) ? ReadOnlyFs.HIDDEN_XATTR : Rules.read(g));
+            At a = at(node, g -> XattrNames.hidden(name) ? ReadOnlyFs.HIDDEN_XATTR : Rules.read(g));
             if (a.refused()) return a.errno();
             byte[] c = java.util.Arrays.copyOf(name, name.length + 1);
             int fd = a.node().fd;
@@ -577,7 +592,7 @@ abstract class KernelReadFs implements FuseHandler {
                 if (got < 0) return got;
                 byte[] b = new byte[got];
                 buf.get(0, b, 0, got);
-                names.set(ReadOnlyFs.withoutHidden(b));
+                names.set(XattrNames.withoutHidden(b));
                 return 0;
             }
         } catch (Throwable t) {

@@ -36,7 +36,9 @@ final class KernelServer implements ViewServer {
             s = Session.mount(mp, fs, SessionConfig.defaults().withPassthrough(fs.wantsPassthrough()));
         } catch (RuntimeException e) {
             loop.completeExceptionally(e);
-            throw new MountException(e.getMessage() + " (the kernel engine cannot serve it; --engine libfuse2 may)", e);
+            String why = e.getMessage() + " (the kernel engine cannot serve it; --engine libfuse2 may)";
+            throw e instanceof sharefs.fuse.kernel.FuseException f && f.unsupportedHere()
+                    ? MountException.kernelEngineUnsupported(why, e) : new MountException(why, e);
         }
         session = s;
         fs.attach(s);

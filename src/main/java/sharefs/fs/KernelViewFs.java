@@ -22,7 +22,6 @@ import sharefs.backing.FileOps;
 import sharefs.backing.Flags;
 import sharefs.backing.FolderRoot;
 import sharefs.backing.NodeCalls;
-import sharefs.backing.Utf8;
 import sharefs.fuse.kernel.AttrOut;
 import sharefs.fuse.kernel.BackingFiles;
 import sharefs.fuse.kernel.EntryOut;
@@ -535,9 +534,8 @@ public final class KernelViewFs extends KernelReadFs {
             if (node == NodeTable.ROOT) return -Errno.EACCES;
             At a = at(node, Rules::write);
             if (a.refused()) return a.errno();
-            String n = Utf8.strict(name);
             int size = value.remaining();
-            int rc = n == null ? -Errno.EPERM : SharefsFs.xattrNamespace(n);
+            int rc = XattrNames.namespace(name);
             if (rc == 0) rc = space.allow(size);
             if (rc != 0) return rc;
             rc = NodeCalls.setxattr(a.node().fd, java.util.Arrays.copyOf(name, name.length + 1), pointer(value), size, flags);
@@ -556,8 +554,7 @@ public final class KernelViewFs extends KernelReadFs {
             if (node == NodeTable.ROOT) return -Errno.EACCES;
             At a = at(node, Rules::write);
             if (a.refused()) return a.errno();
-            String n = Utf8.strict(name);
-            int rc = n == null ? -Errno.EPERM : SharefsFs.xattrNamespace(n);
+            int rc = XattrNames.namespace(name);
             if (rc == 0) rc = NodeCalls.removexattr(a.node().fd, java.util.Arrays.copyOf(name, name.length + 1));
             if (rc == 0) peers.attrsChanged(a.node());
             return rc;

@@ -4,9 +4,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What `sharefs mount` was asked for. engine null: the node agent's default (see
- * MountService#withEngine). passthrough null: the agent's default on the kernel engine
- * (`sharefs node --passthrough`, owned unless told), off on libfuse2, which has no passthrough.
+ * What `sharefs mount` was asked for. engine null: none named, so the node agent's `--engine` if
+ * it was given one, else the kernel engine where this kernel speaks FUSE 7.31 or newer and
+ * libfuse2 where it does not (see ViewMount#mount). passthrough null: the agent's default on the
+ * kernel engine (`sharefs node --passthrough`, owned unless told), off on libfuse2, which has no
+ * passthrough.
  */
 public record MountRequest(String email, Path mountPoint, long uid, long gid, List<String> folders,
                            List<String> readOnly, double cacheSeconds, FsLimits limits, Engine engine,
@@ -21,13 +23,13 @@ public record MountRequest(String email, Path mountPoint, long uid, long gid, Li
         this(email, mountPoint, uid, gid, folders, readOnly, cacheSeconds, limits, engine, null);
     }
 
-    /** With the agent's default engine. */
+    /** Naming no engine. */
     public MountRequest(String email, Path mountPoint, long uid, long gid, List<String> folders,
                         List<String> readOnly, double cacheSeconds, FsLimits limits) {
         this(email, mountPoint, uid, gid, folders, readOnly, cacheSeconds, limits, null, null);
     }
 
-    /** With the default limits and the agent's default engine. */
+    /** With the default limits, naming no engine. */
     public MountRequest(String email, Path mountPoint, long uid, long gid, List<String> folders,
                         List<String> readOnly, double cacheSeconds) {
         this(email, mountPoint, uid, gid, folders, readOnly, cacheSeconds, FsLimits.DEFAULT, null, null);
@@ -45,13 +47,14 @@ public record MountRequest(String email, Path mountPoint, long uid, long gid, Li
      */
     public MountRequest orPassthrough(Passthrough p) {
         if (passthrough != null) return this;
-        Passthrough settled = engineOrDefault() == Engine.KERNEL ? p : Passthrough.OFF;
+        Passthrough settled = engine == Engine.LIBFUSE2 ? Passthrough.OFF : p;
         return new MountRequest(email, mountPoint, uid, gid, folders, readOnly, cacheSeconds, limits, engine, settled);
     }
 
-    /** The engine this request is served on (libfuse2 when nobody chose). */
-    public Engine engineOrDefault() {
-        return engine != null ? engine : Engine.LIBFUSE2;
+    /** This request served on libfuse2 after all (the kernel engine cannot run here): without passthrough. */
+    public MountRequest onLibfuse2() {
+        return new MountRequest(email, mountPoint, uid, gid, folders, readOnly, cacheSeconds, limits, Engine.LIBFUSE2,
+                Passthrough.OFF);
     }
 
     /** The passthrough mode it is served with (off when nobody chose). */
@@ -59,9 +62,9 @@ public record MountRequest(String email, Path mountPoint, long uid, long gid, Li
         return passthrough != null ? passthrough : Passthrough.OFF;
     }
 
-    /** The refusal of a passthrough the engine cannot give (libfuse2 has none), or null. */
+    /** The refusal of a passthrough the engine named cannot give (libfuse2 has none), or null. */
     public String unservable() {
-        if (engineOrDefault() == Engine.LIBFUSE2 && passthrough != null && passthrough != Passthrough.OFF) {
+        if (engine == Engine.LIBFUSE2 && passthrough != null && passthrough != Passthrough.OFF) {
             return "--passthrough " + passthrough.word() + " needs the kernel engine; with --engine libfuse2 only off";
         }
         return null;

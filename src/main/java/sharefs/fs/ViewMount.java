@@ -54,9 +54,23 @@ public final class ViewMount implements AutoCloseable {
 
     /**
      * warm: started by the caller before it opened the database, so the two overlap; lent: the
-     * caller's descriptors and storage reserve, as far as this mount may use them.
+     * caller's descriptors and storage reserve, as far as this mount may use them. A request
+     * naming no engine is served on the kernel engine, or on libfuse2 when the kernel's INIT
+     * shows that engine cannot run here (FUSE older than 7.31): that mount is taken down first,
+     * and the reason logged. A request naming an engine gets that engine or a refusal.
      */
     public static ViewMount mount(Sharing sharing, MountRequest req, NativeWarmUp warm, Lent lent) {
+        if (req.engine() != null) return mountOn(sharing, req, warm, lent);
+        try {
+            return mountOn(sharing, req.orEngine(Engine.KERNEL), warm, lent);
+        } catch (MountException e) {
+            if (!e.kernelEngineUnsupported()) throw e;
+            log.warn("the kernel engine cannot serve {}: {}; serving it on libfuse2", req.mountPoint(), e.getMessage());
+            return mountOn(sharing, req.onLibfuse2(), warm, lent);
+        }
+    }
+
+    private static ViewMount mountOn(Sharing sharing, MountRequest req, NativeWarmUp warm, Lent lent) {
         Preflight.check(req.mountPoint());
         long t0 = System.nanoTime();
         User user = sharing.users().get(req.email());
@@ -86,20 +100,20 @@ public final class ViewMount implements AutoCloseable {
     private static ViewServer server(Sharing sharing, MountRequest req, String email, LiveView view, FolderRoot storageRoot,
                                      Lent lent) {
         FolderRenamer renamer = renamer(sharing, email);
-        switch (req.engineOrDefault()) {
+        return switch (req.engine()) {
             case KERNEL -> {
                 KernelViewFs fs = new KernelViewFs(view, storageRoot, req.uid(), req.gid(), renamer, req.limits(), lent,
                         String.valueOf(req.mountPoint().getFileName()), KernelServer.entryNanos(req.cacheSeconds()),
                         req.passthroughOrOff());
                 view.onChange(fs::viewChanged);
-                return new KernelServer(fs);
+                yield new KernelServer(fs);
             }
-            default -> {
+            case LIBFUSE2 -> {
                 SharefsFs fs = new SharefsFs(view, storageRoot, req.uid(), req.gid(), renamer, req.limits(), lent);
                 view.onChange(fs::viewChanged);
-                return new LibfuseServer(fs, req.cacheSeconds());
+                yield new LibfuseServer(fs, req.cacheSeconds());
             }
-        }
+        };
     }
 
     /** After a failed start whose loop has ended: nothing serves the view any more, so release it. */

@@ -59,10 +59,18 @@ public final class MountService implements AutoCloseable {
     private final Set<Path> inProgress = new HashSet<>();
     private volatile Consumer<Set<Path>> onMountsChanged = s -> { };
     private volatile StderrTap stderr;
-    /** The engine of mounts whose request names none (`sharefs node --engine`). */
-    private volatile Engine defaultEngine = Engine.LIBFUSE2;
     /** The passthrough of kernel-engine mounts whose request names none (`sharefs node --passthrough`). */
     private volatile Passthrough defaultPassthrough = Passthrough.OWNED;
+    /**
+     * The engine of mounts whose request names none (`sharefs node --engine`); null: the kernel
+     * engine where the kernel speaks FUSE 7.31+, else libfuse2 (ViewMount#mount decides).
+     */
+    private volatile Engine defaultEngine;
+    /**
+     * Set once a mount naming no engine found that the kernel engine cannot run on this kernel:
+     * the kernel does not change under a running agent, so later ones go to libfuse2 at once.
+     */
+    private volatile boolean kernelEngineUnsupported;
 
     /**
      * An agent core with no storage reserve (tests).
@@ -102,13 +110,19 @@ public final class MountService implements AutoCloseable {
         this.stderr = tap;
     }
 
-    /** Mounts that do not name an engine are served on e from now on. */
+    /** Mounts that do not name an engine are served on e from now on; null: the kernel engine where it can run. */
     public void defaultEngine(Engine e) {
-        this.defaultEngine = java.util.Objects.requireNonNull(e);
+        this.defaultEngine = e;
     }
 
+    /** The engine of mounts that name none; null: the kernel engine where it can run. */
     public Engine defaultEngine() {
         return defaultEngine;
+    }
+
+    /** What a handshake found (or, in tests, what it would find on a kernel older than FUSE 7.31). */
+    void kernelEngineUnsupported() {
+        kernelEngineUnsupported = true;
     }
 
     /** Kernel-engine mounts that do not name a passthrough mode get p from now on. */
@@ -130,6 +144,7 @@ public final class MountService implements AutoCloseable {
         MountRequest req = asked.orEngine(defaultEngine).orPassthrough(defaultPassthrough);
         String unservable = req.unservable();
         if (unservable != null) throw new MountException(unservable);
+        if (kernelEngineUnsupported && req.engine() == null) req = req.onLibfuse2();
         Path mp = req.mountPoint();
         synchronized (inProgress) {
             if (mounts.containsKey(mp) || !inProgress.add(mp)) {
@@ -153,6 +168,7 @@ public final class MountService implements AutoCloseable {
             } catch (MountException e) {
                 throw tap != null && e.byLibfuse() ? e.withLibfuseWords(libfuseWords(tap, mark, mp)) : e;
             }
+            if (req.engine() == null && m.engine() == Engine.LIBFUSE2) kernelEngineUnsupported = true;
             mounts.put(mp, m);
             kept = true;
             m.ended().whenComplete((r, e) -> forget(mp, m, lent));

@@ -34,13 +34,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FsxTest {
+    /** The engine the mount runs on: kernel, the default ({@code Libfuse2FsxTest} runs libfuse2). */
+    String engine() {
+        return "kernel";
+    }
+
     private static final int MAX_LEN = 1 << 20;
 
     Mounted m;
 
     @BeforeAll
     void mount(@TempDir Path dir) throws Exception {
-        m = new Mounted(dir, "data", nodeOptions());
+        m = new Mounted(dir, "data", engine(), nodeOptions());
     }
 
     /** The node agent's options (none: the defaults, as `sharefs mount` starts it). */

@@ -12,8 +12,8 @@ import sharefs.store.Home;
 import sharefs.testing.InProcessCli;
 
 /**
- * A throwaway installation with one owner folder, mounted for real by a node agent in a JVM of
- * its own (started by `sharefs mount`, as for a user). The agent must be another process: a
+ * A throwaway installation with one owner folder, mounted for real on the engine asked for by a
+ * node agent in a JVM of its own (started by `sharefs mount`, as for a user). The agent must be another process: a
  * process that page-faults on an mmap of a FUSE file it serves itself deadlocks on its own
  * memory-map lock.
  */
@@ -24,12 +24,16 @@ final class Mounted implements AutoCloseable {
     final Path folder;
     final Path backing;
 
-    Mounted(Path dir, String folderName) throws Exception {
-        this(dir, folderName, java.util.List.of());
+    /** engine: `--engine` of the mount (kernel or libfuse2). */
+    Mounted(Path dir, String folderName, String engine) throws Exception {
+        this(dir, folderName, engine, java.util.List.of());
     }
 
-    /** nodeOptions: when any, the agent is started first with `sharefs node` and them (the mount then finds it). */
-    Mounted(Path dir, String folderName, java.util.List<String> nodeOptions) throws Exception {
+    /**
+     * engine: `--engine` of the mount (kernel or libfuse2); nodeOptions: when any, the agent is
+     * started first with `sharefs node` and them (the mount then finds it).
+     */
+    Mounted(Path dir, String folderName, String engine, java.util.List<String> nodeOptions) throws Exception {
         home = new Home(dir.resolve("home"), null);
         home.prepare();
         runDir = dir.resolve("run");
@@ -46,7 +50,7 @@ final class Mounted implements AutoCloseable {
             node.addAll(nodeOptions);
             cli(node.toArray(new String[0]));
         }
-        cli("mount", "--user", "owner@x.io", "--uid", "0", "--gid", "0", mountPoint.toString());
+        cli("mount", "--user", "owner@x.io", "--uid", "0", "--gid", "0", "--engine", engine, mountPoint.toString());
         folder = mountPoint.resolve(folderName);
         backing = home.folderDir(f.folderId());
     }

@@ -68,7 +68,7 @@ class AgentTest {
             assertEquals(0, status.rc(), status.err());
             String json = status.out();
             for (String key : List.of("\"pid\":" + pid, "\"residentBytes\":", "\"mountpoint\":\"" + a + "\"",
-                    "\"mountpoint\":\"" + b + "\"", "\"user\":\"" + BOB + "\"", "\"uid\":0", "\"engine\":\"libfuse2\"",
+                    "\"mountpoint\":\"" + b + "\"", "\"user\":\"" + BOB + "\"", "\"uid\":0", "\"engine\":\"kernel\"",
                     "\"folders\":[\"tests\"]", "\"openFiles\":0", "\"viewVersion\":")) {
                 assertTrue(json.contains(key), key + " in " + json);
             }

@@ -58,8 +58,19 @@ class ConcurrencyTest {
         churn(120_000, 4);
     }
 
-    /** What one write did: its bytes, and how far it got. */
-    record Write(Path backingName, byte[] bytes, boolean ok, boolean created, String error) {
+    /**
+     * What one write did: how to make its bytes again, and how far it got. Not the bytes
+     * themselves nor its path: a long run on the kernel engine makes a million writes, and the
+     * record of each must stay small enough for them all to be checked at the end.
+     */
+    record Write(String tag, int n, long value, int repeats, boolean ok, boolean created, String error) {
+        byte[] bytes() {
+            return content(tag, n, value, repeats);
+        }
+    }
+
+    static byte[] content(String tag, int n, long value, int repeats) {
+        return (tag + ":" + n + ":" + Long.toHexString(value) + "\n").repeat(repeats).getBytes(StandardCharsets.UTF_8);
     }
 
     /** One delete by the churned invitee: of which file, when (System.nanoTime()), and what it answered. */
@@ -114,7 +125,7 @@ class ConcurrencyTest {
                         Random rnd = new Random(tag.hashCode());
                         for (int n = 0; !stop.get(); n++) {
                             String name = tag + "-" + n + ".dat";
-                            Write w = write(dir.resolve(name), backing.resolve(name), tag, n, rnd);
+                            Write w = write(dir.resolve(name), tag, n, rnd);
                             writes.put(name, w);
                             ops.incrementAndGet();
                             if (!w.ok) failedOps.incrementAndGet();
@@ -196,19 +207,20 @@ class ConcurrencyTest {
             int checked = 0, absent = 0;
             for (var e : writes.entrySet()) {
                 Write w = e.getValue();
+                Path backingName = backing.resolve(e.getKey());
                 if (w.ok && !deleted.containsKey(e.getKey())) {
-                    assertTrue(Files.exists(w.backingName), "lost write " + e.getKey());
-                    assertArrayEquals(w.bytes, Files.readAllBytes(w.backingName), "bytes of " + e.getKey());
+                    assertTrue(Files.exists(backingName), "lost write " + e.getKey());
+                    assertArrayEquals(w.bytes(), Files.readAllBytes(backingName), "bytes of " + e.getKey());
                     checked++;
                 } else if (!w.ok && !w.created) {
-                    assertFalse(Files.exists(w.backingName), "refused create left " + e.getKey() + " (" + w.error + ")");
+                    assertFalse(Files.exists(backingName), "refused create left " + e.getKey() + " (" + w.error + ")");
                     absent++;
-                } else if (!w.ok && Files.exists(w.backingName)) {
+                } else if (!w.ok && Files.exists(backingName)) {
                     // Created under one permission, write refused after a downgrade: none of its bytes landed.
-                    byte[] got = Files.readAllBytes(w.backingName);
+                    byte[] got = Files.readAllBytes(backingName);
                     assertEquals(0, got.length, "refused write left bytes in " + e.getKey() + " (" + w.error + ")");
                 }
-                if (deleted.containsKey(e.getKey())) assertFalse(Files.exists(w.backingName), "deleted file back: " + e.getKey());
+                if (deleted.containsKey(e.getKey())) assertFalse(Files.exists(backingName), "deleted file back: " + e.getKey());
             }
             assertTrue(checked > 0 && failedOps.get() > 0, "churn must both allow and refuse: " + checked + "/" + failedOps);
 
@@ -238,21 +250,28 @@ class ConcurrencyTest {
         in.sharing.invitations().accept(invitee, id);
     }
 
-    static Write write(Path viaMount, Path backing, String tag, int n, Random rnd) {
-        byte[] bytes = (tag + ":" + n + ":" + Long.toHexString(rnd.nextLong()) + "\n").repeat(1 + rnd.nextInt(40))
-                .getBytes(StandardCharsets.UTF_8);
+    static Write write(Path viaMount, String tag, int n, Random rnd) {
+        long value = rnd.nextLong();
+        int repeats = 1 + rnd.nextInt(40);
+        byte[] bytes = content(tag, n, value, repeats);
         FileChannel fc;
         try {
             fc = FileChannel.open(viaMount, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            return new Write(backing, bytes, false, false, e.toString());
+            return new Write(tag, n, value, repeats, false, false, why(e));
         }
         try (fc) {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) fc.write(b);
         } catch (IOException e) {
-            return new Write(backing, bytes, false, true, e.toString());
+            return new Write(tag, n, value, repeats, false, true, why(e));
         }
-        return new Write(backing, bytes, true, true, null);
+        return new Write(tag, n, value, repeats, true, true, null);
+    }
+
+    /** The refusal without the path (which the failure message names anyway): kept per failed write. */
+    private static String why(IOException e) {
+        String reason = e instanceof java.nio.file.FileSystemException f ? f.getReason() : e.getMessage();
+        return (e.getClass().getSimpleName() + ": " + reason).intern();
     }
 }

@@ -145,20 +145,47 @@ class KernelEngineAgentTest {
         }
     }
 
+    /** No --engine on the mount nor on the agent it starts: this kernel speaks FUSE 7.45, so the kernel engine serves. */
+    @Test
+    @Timeout(120)
+    void withNoEngineNamedAnywhere_theKernelEngineServes() throws Exception {
+        try (Install in = Install.withAgentProcess(tmp)) {
+            shareWithBob(in);
+            in.closeDb();
+            Path d = in.mountPoint("d");
+            try (MountDeadline deadline = MountDeadline.of(Duration.ofSeconds(100), d)) {
+                Install.Result m = in.cli("mount", "--user", BOB, "--uid", "0", "--gid", "0", d.toString());
+                assertEquals(0, m.rc(), m.toString());
+                assertTrue(m.out().contains("engine kernel"), m.out());
+                String json = in.cli("--json", "node", "status").out();
+                assertEquals(1, count(json, "\"engine\":\"kernel\""), json);
+                assertEquals(0, count(json, "libfuse2"), json);
+                assertEquals(List.of("tests"), List.of(d.toFile().list()));
+                assertEquals(0, in.cli("umount", d.toString()).rc());
+            } finally {
+                if (MountTable.find(d).isPresent()) Preflight.unmount(d, true);
+            }
+        }
+    }
+
     @Test
     @Timeout(120)
     void theAgentsEngineServesMountsThatNameNone() throws Exception {
         try (Install in = Install.withAgentProcess(tmp)) {
             shareWithBob(in);
             in.closeDb();
-            Install.Result node = in.cli("node", "--engine", "kernel");
+            // The kernel engine is the default on this kernel (FUSE 7.45): the agent's --engine libfuse2 overrides it.
+            Install.Result node = in.cli("node", "--engine", "libfuse2");
             assertEquals(0, node.rc(), node.toString());
             Path k = in.mountPoint("k");
             Path l = in.mountPoint("l");
             try (MountDeadline d = MountDeadline.of(Duration.ofSeconds(100), k, l)) {
-                assertEquals(0, in.cli("mount", "--user", BOB, "--uid", "0", "--gid", "0", k.toString()).rc());
-                assertEquals(0, in.cli("mount", "--user", ANN, "--uid", "0", "--gid", "0", "--engine", "libfuse2",
-                        l.toString()).rc());
+                Install.Result named = in.cli("mount", "--user", BOB, "--uid", "0", "--gid", "0", "--engine", "kernel", k.toString());
+                assertEquals(0, named.rc(), named.toString());
+                assertTrue(named.out().contains("engine kernel"), named.out());
+                Install.Result none = in.cli("mount", "--user", ANN, "--uid", "0", "--gid", "0", l.toString());
+                assertEquals(0, none.rc(), none.toString());
+                assertTrue(none.out().contains("engine libfuse2"), none.out());
                 String json = in.cli("--json", "node", "status").out();
                 assertEquals(1, count(json, "\"engine\":\"kernel\""), json);
                 assertEquals(1, count(json, "\"engine\":\"libfuse2\""), json);

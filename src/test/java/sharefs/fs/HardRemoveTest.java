@@ -17,7 +17,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** hard_remove: an unlinked open file stays readable through its descriptor, and no .fuse_hidden file appears. */
+/**
+ * libfuse's hard_remove: an unlinked open file stays readable through its descriptor, and no
+ * .fuse_hidden file appears. On libfuse2, whose option it is; the kernel engine keeps such a file
+ * by its node (KernelViewFsTest, PosixParityTest.linkCounts).
+ */
 class HardRemoveTest {
     static final String A = "a@x.io";
 
@@ -30,7 +34,7 @@ class HardRemoveTest {
     @BeforeAll
     static void mountA() throws IOException {
         env = new Mounts(tmp);
-        mnt = env.soloMount(A, "tests", "a");
+        mnt = env.soloMountLibfuse2(A, "tests", "a");
         back = env.backing(A, "tests");
     }
 

@@ -27,7 +27,9 @@ import sharefs.sharing.UsageMode;
 /**
  * Changes made through the sharing service reach one live mount (of b's view) without a
  * remount. Every wait is a bounded poll for the expected state; nothing about timing is asserted.
+ * On the default engine (kernel here); {@link Libfuse2LiveChangesTest} runs them on libfuse2.
  */
+@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
 class LiveChangesTest {
     static final String A = "a@x.io", B = "b@x.io", ADMIN = "root@x.io";
 
@@ -37,19 +39,25 @@ class LiveChangesTest {
     static Path mnt;
     static final AtomicInteger N = new AtomicInteger();
 
+    /** The engine b's mount names; null: the default. */
+    Engine engine() {
+        return null;
+    }
+
+    /** One instance per class, so a subclass can pick the engine (the fixtures stay static). */
     @BeforeAll
-    static void mountB() throws IOException {
+    void mountB() throws IOException {
         env = new Mounts(tmp);
         env.user(A);
         env.user(B);
         env.admin(ADMIN);
         env.folder(B, "home");
         mnt = env.mountPoint("b");
-        env.mount(B, mnt);
+        env.mount(new MountRequest(B, mnt, Mounts.UID, Mounts.GID, null, List.of(), 0.5, FsLimits.DEFAULT, engine()));
     }
 
     @AfterAll
-    static void unmount() {
+    void unmount() {
         if (env != null) env.close();
     }
 

@@ -113,6 +113,15 @@ final class Mounts implements AutoCloseable {
         return mp;
     }
 
+    /** soloMount on libfuse2, for the tests of what that engine alone does. */
+    Path soloMountLibfuse2(String email, String folder, String mountName) throws IOException {
+        user(email);
+        folder(email, folder);
+        Path mp = mountPoint(mountName);
+        mount(Engine.LIBFUSE2, email, mp);
+        return mp;
+    }
+
     ViewMount mount(String email, Path mp) {
         return mount(new MountRequest(email, mp, UID, GID, null, List.of(), 0.5));
     }
@@ -131,7 +140,7 @@ final class Mounts implements AutoCloseable {
     /** Mounts email's view at mp on engine. */
     void mount(Engine engine, String email, Path mp) throws IOException {
         if (engine == Engine.LIBFUSE2) {
-            mount(email, mp);
+            mount(new MountRequest(email, mp, UID, GID, null, List.of(), 0.5, FsLimits.DEFAULT, sharefs.fs.Engine.LIBFUSE2));
             return;
         }
         synchronized (mountPoints) {

@@ -27,7 +27,7 @@ final class Handshake {
         InitNegotiation.Outcome o = negotiation.decide(offer);
         if (o.errno() != 0) {
             log.error("refusing the FUSE connection: {}", o.why());
-            result.completeExceptionally(new FuseException(o.why()));
+            result.completeExceptionally(FuseException.unsupported(o.why()));
             return o.errno();
         }
         if (o.negotiated() == null) {

@@ -76,7 +76,8 @@ public final class Notifier {
         if (closed) return -Errors.ENODEV;
         if (count < 0 || count > PRUNE_BATCH || count > nodes.length) return -Errors.EINVAL;
         if (count == 0) return 0;
-        if (pruneBuf == null) pruneBuf = NativeBuffer.allocate(HEADER + 16 + 8 * PRUNE_BATCH);
+        // Room for the iovec FuseDevice#send keeps in the buffer's last bytes, as for buf.
+        if (pruneBuf == null) pruneBuf = NativeBuffer.allocate(HEADER + 16 + 8 * PRUNE_BATCH + NativeBuffer.IOV_SIZE);
         ByteBuffer b = pruneBuf.view();
         int len = HEADER + 16 + 8 * count;
         header(b, len, PRUNE);

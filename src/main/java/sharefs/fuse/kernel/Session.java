@@ -40,7 +40,7 @@ public final class Session implements AutoCloseable {
 
     /** Mounts handler on mountPoint and serves it; throws FuseException with one line if it cannot. */
     public static Session mount(Path mountPoint, FuseHandler handler, SessionConfig config) {
-        if (com.kenai.jffi.Platform.getPlatform().addressSize() != 64) throw new FuseException("the kernel FUSE engine needs a 64-bit JVM");
+        if (com.kenai.jffi.Platform.getPlatform().addressSize() != 64) throw FuseException.unsupported("the kernel FUSE engine needs a 64-bit JVM");
         FuseDevice device = FuseDevice.open();
         KernelMount mount;
         try {
@@ -76,7 +76,8 @@ public final class Session implements AutoCloseable {
             }
             String why = e instanceof TimeoutException ? "the kernel's INIT was not answered within " + config.initTimeout()
                     : e instanceof ExecutionException && e.getCause() != null ? e.getCause().getMessage() : e.toString();
-            throw new FuseException("mount of " + mountPoint + " failed: " + why, e);
+            // A refusal of the kernel's version keeps its kind, so the agent can fall back to libfuse2.
+            throw new FuseException("mount of " + mountPoint + " failed: " + why, e instanceof ExecutionException ? e.getCause() : e);
         }
     }
 

@@ -123,6 +123,16 @@ class KernelSessionTest {
         assertEquals(0, n.flags() & ~InitNegotiation.WANTED);
     }
 
+    /** Every batch size up to a full one reaches the kernel (nodes it does not hold are skipped there). */
+    @Test
+    void aPruneOfAFullBatchIsSent() {
+        long[] ids = new long[Notifier.PRUNE_BATCH];
+        for (int i = 0; i < ids.length; i++) ids[i] = 1_000_000 + i;
+        assertEquals(0, session.notifier().prune(ids, 1));
+        assertEquals(0, session.notifier().prune(ids, Notifier.PRUNE_BATCH - 2));
+        assertEquals(0, session.notifier().prune(ids, Notifier.PRUNE_BATCH), "a full batch");
+    }
+
     @Test
     void lsListsTheTree() {
         Sh.Result r = Sh.sh("ls -a " + mp);

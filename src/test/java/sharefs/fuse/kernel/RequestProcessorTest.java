@@ -199,6 +199,13 @@ class RequestProcessorTest {
         feed(request(Opcode.INIT, 1, 0, le(16, 7 | (30L << 32), 131072 | (0x7fffL << 32))));
         assertError(1, Errors.EPROTO);
         assertTrue(handshake.result().isCompletedExceptionally());
+        // Of the kind that lets the agent serve a mount naming no engine on libfuse2 instead.
+        Throwable why = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class,
+                () -> handshake.result().join()).getCause();
+        assertEquals("kernel FUSE 7.30 is older than 7.31, the oldest this engine speaks", why.getMessage());
+        assertTrue(((FuseException) why).unsupportedHere());
+        assertTrue(new FuseException("mount of /m failed: " + why.getMessage(), why).unsupportedHere(), "kept when wrapped");
+        assertFalse(new FuseException("cannot mount on /m: Permission denied").unsupportedHere());
     }
 
     @Test
