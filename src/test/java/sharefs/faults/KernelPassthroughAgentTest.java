@@ -125,6 +125,7 @@ class KernelPassthroughAgentTest {
             }
             // With an agent running (libfuse2 its default), the agent refuses them the same way,
             // and an owned or reads that would land on its default engine too.
+            assertEquals(0, in.cli("node", "--engine", "libfuse2").rc(), "an agent whose default engine is libfuse2");
             Path ok = in.mountPoint("ok");
             assertEquals(0, in.cli("mount", "--user", ANN, "--uid", "0", "--gid", "0", "--engine", "libfuse2",
                     "--passthrough", "off", ok.toString()).rc());
