@@ -619,7 +619,7 @@ class FaultsTest {
             Path mp = in.mountPoint("view");
             in.mount(OWNER, mp);
             Files.writeString(mp.resolve("docs").resolve("open.txt"), "busy");
-            InputStream open = new FileInputStream(mp.resolve("docs").resolve("open.txt").toFile());
+            FileInputStream open = new FileInputStream(mp.resolve("docs").resolve("open.txt").toFile());
             try {
                 Install.Result r = in.cli("umount", mp.toString());
                 assertEquals(1, r.rc(), r.out() + r.err());
