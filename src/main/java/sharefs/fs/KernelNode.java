@@ -19,6 +19,23 @@ final class KernelNode {
     int opens;
     /** The kernel was asked to prune it since its last lookup; guarded by the table. */
     boolean pruneAsked;
+    /**
+     * The directory node (null: the view root) and the name (the request's own bytes, not a copy)
+     * under which the kernel last got it: its dentry, for {@link NodePruner} to invalidate on
+     * kernels without FUSE_NOTIFY_PRUNE. One name per node: of a hard-linked file's dentries, the
+     * last. name null: never given out by name yet. Guarded by the table.
+     */
+    KernelNode parent;
+    byte[] name;
+    /**
+     * Nodes whose last name is in this directory: while there are any, invalidating this one's
+     * entry would drop the kernel's whole cached subtree below it. Guarded by the table.
+     */
+    int children;
+
+    long parentId() {
+        return parent == null ? NodeTable.ROOT : parent.id;
+    }
 
     KernelNode(long id, String folderId, boolean top, int fd, NodeTable.Key key) {
         this.id = id;

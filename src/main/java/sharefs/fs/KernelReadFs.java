@@ -178,11 +178,11 @@ abstract class KernelReadFs implements FuseHandler {
             if (parent == NodeTable.ROOT) return lookupFolder(name, out);
             At a = at(parent, Rules::read);
             if (a.refused()) return a.errno();
-            if (name.length == 1 && name[0] == '.') return entryOfNode(a.node(), a.grant(), out);
+            if (name.length == 1 && name[0] == '.') return entryOfNode(a.node(), a.grant(), out, null, null);
             byte[] c = NodeCalls.component(name);
             if (c == null) return name.length > 255 ? -Errno.ENAMETOOLONG : -Errno.ENOENT;
             int fd = NodeCalls.openPath(a.node().fd, c);
-            return fd < 0 ? fd : entry(a.grant(), false, fd, out, entryNanos);
+            return fd < 0 ? fd : entry(a.grant(), false, fd, out, entryNanos, a.node(), name);
         } catch (Throwable t) {
             return Errs.fail("lookup", "node " + parent, t);
         }
@@ -195,7 +195,7 @@ abstract class KernelReadFs implements FuseHandler {
         FolderRoot root = roots.of(g);
         if (root == null) return -Errno.EIO;
         int fd = root.openRootPath();
-        return fd < 0 ? fd : entry(g, true, fd, out, ROOT_ENTRY_NANOS);
+        return fd < 0 ? fd : entry(g, true, fd, out, ROOT_ENTRY_NANOS, null, name);
     }
 
     /**
@@ -205,15 +205,19 @@ abstract class KernelReadFs implements FuseHandler {
      */
     private final ThreadLocal<Pointer> statBuf = ThreadLocal.withInitial(StatBuf::allocate);
 
-    /** The entry of the object of fd (an O_PATH descriptor taken over here), counted as one lookup. */
-    protected final int entry(Grant g, boolean top, int fd, EntryOut out, long entryNanos) {
+    /**
+     * The entry of the object of fd (an O_PATH descriptor taken over here), counted as one lookup,
+     * given to the kernel as name (the request's bytes, kept as they are) in directory node parent
+     * (null: the view root); name null: as the name it was last given as (".").
+     */
+    protected final int entry(Grant g, boolean top, int fd, EntryOut out, long entryNanos, KernelNode parent, byte[] name) {
         Pointer st = statBuf.get();
         int rc = NodeCalls.stat(fd, st);
         if (rc < 0) {
             NodeCalls.close(fd);
             return rc;
         }
-        KernelNode n = nodes.found(g.folderId(), top, fd, StatBuf.dev(st), StatBuf.ino(st));
+        KernelNode n = nodes.found(g.folderId(), top, fd, StatBuf.dev(st), StatBuf.ino(st), parent, name);
         if (n == null) return -Errno.ENFILE;
         out.nodeId = n.id;
         out.entryTimeoutNanos = entryNanos;
@@ -222,10 +226,10 @@ abstract class KernelReadFs implements FuseHandler {
         return 0;
     }
 
-    /** An entry for a node already given out (link, "."): one more lookup of it. */
-    protected final int entryOfNode(KernelNode n, Grant g, EntryOut out) {
+    /** An entry for a node already given out (link, "."): one more lookup of it, as name in parent (null: "."). */
+    protected final int entryOfNode(KernelNode n, Grant g, EntryOut out, KernelNode parent, byte[] name) {
         int fd = NodeCalls.pathOf(n.fd);
-        return fd < 0 ? fd : entry(g, n.top, fd, out, n.top ? ROOT_ENTRY_NANOS : entryNanos);
+        return fd < 0 ? fd : entry(g, n.top, fd, out, n.top ? ROOT_ENTRY_NANOS : entryNanos, parent, name);
     }
 
     @Override
@@ -360,6 +364,7 @@ abstract class KernelReadFs implements FuseHandler {
             if (d.folderId() == null) return d.list(offset, out);
             Grant g = view.current().byId(d.folderId());
             if (g == null) return -Errno.EACCES;
+            KernelNode dir = nodes.get(node);   // held while it is open
             return d.listPlus(offset, out, new KernelDir.Plus() {
                 @Override
                 public long entry(int dirFd, byte[] name, EntryOut e) {
@@ -367,7 +372,7 @@ abstract class KernelReadFs implements FuseHandler {
                     int fd = c == null ? -Errno.EINVAL : NodeCalls.openPath(dirFd, c);
                     if (fd < 0) return 0;
                     // entry() sets every field of e, so one EntryOut serves the whole answer.
-                    return KernelReadFs.this.entry(g, false, fd, e, entryNanos) == 0 ? e.nodeId : 0;
+                    return KernelReadFs.this.entry(g, false, fd, e, entryNanos, dir, dir == null ? null : name) == 0 ? e.nodeId : 0;
                 }
 
                 @Override

@@ -96,8 +96,13 @@ public final class KernelViewFs extends KernelReadFs {
 
     /** After the mount: view changes from now on are told to session's kernel, and opens may go passthrough. */
     public void attach(Session session) {
+        attach(session, session.negotiated().kernelMinor());
+    }
+
+    /** As {@link #attach(Session)}, with the pruner told the kernel speaks FUSE 7.pruneMinor (tests of older kernels' path). */
+    void attach(Session session, int pruneMinor) {
         invalidator.attach(session.notifier(), view.current());
-        pruner.attach(session.notifier(), session.negotiated().kernelMinor());
+        pruner.attach(session.notifier(), pruneMinor);
         peers.attach(session.notifier(), session.negotiated().kernelMinor());
         if (!wantsPassthrough()) return;
         passthroughStatus = session.passthrough();
@@ -117,6 +122,11 @@ public final class KernelViewFs extends KernelReadFs {
         for (Grant g : view.current().grants()) ids.add(g.folderId());
         roots.retainOnly(ids);
         invalidator.changed(view.current());
+    }
+
+    /** INVAL_ENTRYs the pruner sent so far, and of them answered ENOENT (tests). */
+    long[] prunedNames() {
+        return new long[] {pruner.namesAsked(), pruner.namesGone()};
     }
 
     /** Waits until every view change so far has been told to the kernel (tests). */
@@ -167,7 +177,7 @@ public final class KernelViewFs extends KernelReadFs {
     private int newEntry(At a, byte[] name, byte[] cname, EntryOut out) {
         peers.nameChanged(a.node(), name);
         int fd = NodeCalls.openPath(a.node().fd, cname);
-        return fd < 0 ? fd : entry(a.grant(), false, fd, out, entryNanos);
+        return fd < 0 ? fd : entry(a.grant(), false, fd, out, entryNanos, a.node(), name);
     }
 
     private int onWritableFile(long fh, IntUnaryOperator op) {
@@ -194,7 +204,7 @@ public final class KernelViewFs extends KernelReadFs {
                 int fd = NodeCalls.create(a.node().fd, c, flags & ~O_DIRECT, mode & 0777);
                 if (fd < 0) return fd;
                 int path = NodeCalls.pathOf(fd);
-                int rc = path < 0 ? path : entry(a.grant(), false, path, entry, entryNanos);
+                int rc = path < 0 ? path : entry(a.grant(), false, path, entry, entryNanos, a.node(), name);
                 if (rc < 0) {
                     FileOps.close(fd);
                     return rc;
@@ -343,7 +353,7 @@ public final class KernelViewFs extends KernelReadFs {
             if (rc < 0) return rc;
             peers.linked(a.node(), newName, from);
             // The same node, with its link count fresh for every name of it.
-            return entryOfNode(from, a.grant(), out);
+            return entryOfNode(from, a.grant(), out, a.node(), newName);
         } catch (Throwable t) {
             return Errs.fail("link", "node " + node, t);
         }
@@ -420,7 +430,10 @@ public final class KernelViewFs extends KernelReadFs {
             // NOREPLACE makes "may not replace" race-free; a caller that asked for it gets its EEXIST.
             rc = NodeCalls.rename(from.fd, c1, to.fd, c2, g.mayDelete() ? flags : flags | RENAME_NOREPLACE);
             if (rc == -Errno.EEXIST && !g.mayDelete() && (flags & RENAME_NOREPLACE) == 0) return Rules.delete(g);
-            if (rc == 0) peers.renamed(from, name, to, newName);
+            if (rc == 0) {
+                peers.renamed(from, name, to, newName);
+                if (pruner.byName()) followRename(g, to, c2, newName);
+            }
             return rc;
         } catch (Throwable t) {
             return Errs.fail("rename", "node " + parent, t);
@@ -438,6 +451,7 @@ public final class KernelViewFs extends KernelReadFs {
         if (to == null) return -Errno.EINVAL;
         int rc = ViewRootRules.renameFolder(view, renamer, from, to);
         // LiveView's listener has queued the invalidations; the kernel moves this dentry itself.
+        if (rc == 0) nodes.topMoved(g.folderId(), newName);
         return rc;
     }
 
@@ -457,6 +471,17 @@ public final class KernelViewFs extends KernelReadFs {
         } catch (Throwable t) {
             return Errs.fail("setattr", "node " + node, t);
         }
+    }
+
+    /**
+     * The kernel moved the renamed object's dentry to newName in to, and may never look it up
+     * there: the pruner must ask for it under that name. One stat more per rename, only on kernels
+     * where the pruner goes by names (without FUSE_NOTIFY_PRUNE).
+     */
+    private void followRename(Grant g, KernelNode to, byte[] cname, byte[] newName) {
+        jnr.ffi.Pointer st = sharefs.backing.StatBuf.allocate();
+        if (NodeCalls.statEntry(to.fd, cname, st) != 0) return;
+        nodes.moved(g.folderId(), sharefs.backing.StatBuf.dev(st), sharefs.backing.StatBuf.ino(st), to, newName);
     }
 
     /** At the root, as the libfuse engine: chmod EPERM, chown to the session itself a no-op, truncate EISDIR, times EACCES. */

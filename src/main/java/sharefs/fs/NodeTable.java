@@ -42,6 +42,11 @@ final class NodeTable {
     private final int highWater;
     /** Told (on the caller's thread, so it must only hand off) when a new node passes highWater. */
     private volatile Runnable pressure = () -> { };
+    /**
+     * Whether a FORGET past the high-water mark calls the pressure hook too: when pruning goes by
+     * names, leaves first, a directory becomes a candidate only once its last child is forgotten.
+     */
+    private volatile boolean pressAfterForget;
     /** Told of every node given out and gone, under this table's lock (so it must not call back). */
     private volatile Holdings holdings = Holdings.NONE;
 
@@ -71,6 +76,10 @@ final class NodeTable {
         this.pressure = r;
     }
 
+    void pressAfterForget(boolean on) {
+        this.pressAfterForget = on;
+    }
+
     /** Before the mount serves its first request. */
     void reportTo(Holdings h) {
         this.holdings = h;
@@ -86,10 +95,12 @@ final class NodeTable {
 
     /**
      * The node of the object fd holds (an O_PATH descriptor this table takes over: kept, or closed
-     * when the object already has a node), with one more lookup counted on it; null (fd closed)
-     * when a new node's descriptor is more than the mount's account may hold.
+     * when the object already has a node), with one more lookup counted on it, given to the kernel
+     * as name in directory node parent (null: the view root; name null: under the name it already
+     * has, as for "."); null (fd closed) when a new node's descriptor is more than the mount's
+     * account may hold.
      */
-    synchronized KernelNode found(String folderId, boolean top, int fd, long dev, long ino) {
+    synchronized KernelNode found(String folderId, boolean top, int fd, long dev, long ino, KernelNode parent, byte[] name) {
         Key k = new Key(folderId, dev, ino);
         KernelNode n = byKey.get(k);
         if (n != null) {
@@ -105,6 +116,7 @@ final class NodeTable {
             holdings.held(n);
         }
         n.lookups++;
+        if (name != null) name(n, parent, name);
         unask(n);
         if (byId.size() > highWater) pressure.run();
         return n;
@@ -144,17 +156,64 @@ final class NodeTable {
      * root has no entry here, so it is never among them.
      */
     synchronized int leastRecentlyUsed(long[] ids, int max) {
-        // Marked as asked, so the next round (before these FORGETs arrive) asks for others.
         int k = 0;
-        Iterator<KernelNode> it = byId.values().iterator();
-        while (k < max && k < ids.length && it.hasNext()) {
-            KernelNode n = it.next();
-            if (n.opens != 0 || n.pruneAsked) continue;
-            n.pruneAsked = true;
-            asked++;
-            ids[k++] = n.id;
+        for (KernelNode n : pick(Math.min(max, ids.length), false)) ids[k++] = n.id;
+        return k;
+    }
+
+    /**
+     * As {@link #leastRecentlyUsed(long[], int)} for invalidating entries: each one's last entry
+     * (its parent's id and its name) into parents and names, and only nodes given out by name that
+     * no other node's last name is in. A directory's entry invalidated drops every cached entry
+     * below it, so a busy directory would take its whole subtree with it: leaves go first, and a
+     * directory once its last child has gone.
+     */
+    synchronized int leastRecentlyUsedLeaves(long[] parents, byte[][] names, int max) {
+        int k = 0;
+        for (KernelNode n : pick(Math.min(max, Math.min(parents.length, names.length)), true)) {
+            parents[k] = n.parentId();
+            names[k++] = n.name;
         }
         return k;
+    }
+
+    private List<KernelNode> pick(int max, boolean leaves) {
+        // Marked as asked, so the next round (before these FORGETs arrive) asks for others.
+        List<KernelNode> picked = new ArrayList<>(max);
+        Iterator<KernelNode> it = byId.values().iterator();
+        while (picked.size() < max && it.hasNext()) {
+            KernelNode n = it.next();
+            if (n.opens != 0 || n.pruneAsked) continue;
+            if (leaves && (n.children != 0 || n.name == null)) continue;
+            n.pruneAsked = true;
+            asked++;
+            picked.add(n);
+        }
+        return picked;
+    }
+
+    /** n's last entry is now name in parent (null: the view root). */
+    private static void name(KernelNode n, KernelNode parent, byte[] name) {
+        if (n.parent != parent) {
+            if (n.parent != null) n.parent.children--;
+            if (parent != null) parent.children++;
+            n.parent = parent;
+        }
+        n.name = name;
+    }
+
+    /**
+     * This mount renamed the object (folderId, dev, ino) to name in directory node parent: the
+     * kernel moved its dentry there, and may never look the new name up.
+     */
+    synchronized void moved(String folderId, long dev, long ino, KernelNode parent, byte[] name) {
+        KernelNode n = byKey.get(new Key(folderId, dev, ino));
+        if (n != null) name(n, parent, name);
+    }
+
+    /** A folder was renamed to name at the view root: its top's dentry moved there. A scan: folder renames are rare. */
+    synchronized void topMoved(String folderId, byte[] name) {
+        for (KernelNode n : byId.values()) if (n.top && n.folderId.equals(folderId)) name(n, null, name);
     }
 
     /** The kernel gives back count lookups; the node goes, and its descriptor is closed, at zero. */
@@ -164,11 +223,14 @@ final class NodeTable {
         n.lookups -= count;
         if (n.lookups > 0) return;
         unask(n);
+        name(n, null, null);
         byId.remove(id);
         byKey.remove(n.key);
         holdings.dropped(n);
         NodeCalls.close(n.fd);
         account.give();
+        // Its directory may be a leaf now, which a round by name can ask for even when no lookup comes.
+        if (pressAfterForget && byId.size() > highWater) pressure.run();
     }
 
     /** The ids of the nodes of one folder (to invalidate after its permission changed). */

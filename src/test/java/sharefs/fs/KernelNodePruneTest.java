@@ -14,8 +14,10 @@ import sharefs.fuse.kernel.Notifier;
 
 /**
  * The kernel engine on a small descriptor budget: the kernel keeps every node it looked up until
- * memory runs short, so without FUSE_NOTIFY_PRUNE the 129th..256th new file would answer ENFILE.
- * With it, a tree many times the budget is written and stat'ed, and the table ends under budget.
+ * memory runs short, so without pruning the 129th..256th new file would answer ENFILE. With
+ * FUSE_NOTIFY_PRUNE (FUSE 7.45), and on older kernels with INVAL_ENTRY of each node's last name
+ * (run here by telling the pruner the kernel speaks 7.44), a tree many times the budget is written
+ * and stat'ed, and the table ends under budget.
  */
 class KernelNodePruneTest {
     static final String OWNER = "o@x.io";
@@ -26,15 +28,28 @@ class KernelNodePruneTest {
 
     @Test
     void aTreeManyTimesTheBudget_isWrittenAndStated_andTheNodeTableStaysUnderIt() throws Exception {
+        writeAndStat(0);
+    }
+
+    @Test
+    void withoutPrune_asOnFuse7_44_theLeastRecentlyUsedNamesAreInvalidated_andTheNodeTableStaysUnderTheBudget()
+            throws Exception {
+        writeAndStat(Notifier.PRUNE_MINOR - 1);
+    }
+
+    /** pruneMinor: the FUSE minor the pruner is told (0: the kernel's own). */
+    private void writeAndStat(int pruneMinor) throws Exception {
         try (Mounts env = new Mounts(tmp)) {
             env.user(OWNER);
             env.folder(OWNER, "tests");
             DescriptorPool pool = new DescriptorPool(BUDGET);
             Lent lent = new Lent(pool.open(0), SpaceGuard.NONE);
             try (KernelViewMount m = KernelViewMount.mount(env, OWNER, env.mountPoint("owner"), Duration.ofSeconds(120),
-                    new FsLimits(BUDGET, 64), lent)) {
-                assumeTrue(m.session.negotiated().kernelMinor() >= Notifier.PRUNE_MINOR,
-                        "the kernel has no FUSE_NOTIFY_PRUNE: " + m.session.negotiated().describe());
+                    new FsLimits(BUDGET, 64), lent, Passthrough.OWNED, pruneMinor)) {
+                if (pruneMinor == 0) {
+                    assumeTrue(m.session.negotiated().kernelMinor() >= Notifier.PRUNE_MINOR,
+                            "the kernel has no FUSE_NOTIFY_PRUNE: " + m.session.negotiated().describe());
+                }
                 Path d = m.mountPoint.resolve("tests").resolve("many");
                 Files.createDirectory(d);
                 for (int i = 0; i < FILES; i++) {
@@ -43,12 +58,25 @@ class KernelNodePruneTest {
                     assertEquals(("x" + i).length(), Files.size(f), "stat of " + f);
                 }
                 for (int i = 0; i < FILES; i++) {
-                    assertTrue(Files.exists(d.resolve("f" + i), LinkOption.NOFOLLOW_LINKS), "f" + i + " again");
+                    // Throws with the errno if the stat fails (Files.exists would say false whatever it was).
+                    assertTrue(Files.readAttributes(d.resolve("f" + i), java.nio.file.attribute.BasicFileAttributes.class,
+                            LinkOption.NOFOLLOW_LINKS).isRegularFile(), "f" + i + " again");
                 }
-                // The last prune's FORGETs come asynchronously; the table settles under the high-water mark.
+                // As rsync writes: a temporary name, then a rename the kernel follows without a lookup of the new name.
+                for (int i = 0; i < FILES; i++) {
+                    Path t = d.resolve(".r" + i + ".tmp");
+                    Files.writeString(t, "r" + i);
+                    Path f = Files.move(t, d.resolve("r" + i));
+                    assertEquals(("r" + i).length(), Files.size(f), "stat of " + f);
+                }
+                // The last round's FORGETs come asynchronously; the table settles under the high-water mark.
                 long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 while (m.fs.nodeCount() > BUDGET / 2 && System.nanoTime() < end) Thread.sleep(10);
                 assertTrue(m.fs.nodeCount() <= BUDGET / 2, "nodes held: " + m.fs.nodeCount());
+                long[] names = m.fs.prunedNames();
+                if (pruneMinor == 0) assertEquals(0, names[0], "with PRUNE, no name is invalidated");
+                else assertTrue(names[0] > 0, "names invalidated: " + names[0]);
+                System.out.println("names invalidated: " + names[0] + ", of them gone already: " + names[1]);
             }
             assertEquals(0, pool.used(), "every descriptor back after the unmount");
         }

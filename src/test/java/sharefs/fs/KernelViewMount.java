@@ -65,6 +65,15 @@ final class KernelViewMount implements AutoCloseable {
     /** With passthrough mode pt (PassthroughPolicy). */
     static KernelViewMount mount(Mounts env, String email, Path mp, Duration limit, FsLimits limits, Lent lent,
                                  Passthrough pt) throws IOException {
+        return mount(env, email, mp, limit, limits, lent, pt, 0);
+    }
+
+    /**
+     * With the node pruner told the kernel speaks FUSE 7.pruneMinor (0: what it really speaks), to
+     * run an older kernel's way of pruning on this one.
+     */
+    static KernelViewMount mount(Mounts env, String email, Path mp, Duration limit, FsLimits limits, Lent lent,
+                                 Passthrough pt, int pruneMinor) throws IOException {
         User user = env.sharing.users().get(email);
         LiveView view = new LiveView(new SharingGrantSource(env.sharing, user.id()), new MountScope(null, Set.of()),
                 env.home::folderDir);
@@ -81,7 +90,7 @@ final class KernelViewMount implements AutoCloseable {
             storage.close();
             throw e;
         }
-        fs.attach(s);
+        fs.attach(s, pruneMinor > 0 ? pruneMinor : s.negotiated().kernelMinor());
         return new KernelViewMount(mp, view, fs, s, storage, limit);
     }
 

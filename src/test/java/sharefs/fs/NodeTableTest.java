@@ -42,7 +42,7 @@ class NodeTableTest {
     }
 
     static KernelNode found(NodeTable t, Found f) {
-        return t.found(FOLDER, false, f.fd(), f.dev(), f.ino());
+        return t.found(FOLDER, false, f.fd(), f.dev(), f.ino(), null, null);
     }
 
     @Test

@@ -46,8 +46,10 @@
  * probe, unmount and forced unmount; node status names the engine); opt-in, libfuse2 stays the
  * default.</li>
  * <li>Not yet: "." and ".." lookups beyond "." (EXPORT_SUPPORT is negotiated, ".."
- * answers ENOENT); notifications for changes made through other mounts; pruning cached nodes
- * under the descriptor budget (FUSE_NOTIFY_PRUNE); RENAME_EXCHANGE (EINVAL, as
+ * answers ENOENT); notifications for changes made through other mounts (since done:
+ * {@code MountPeer}); pruning cached nodes under the descriptor budget (since done:
+ * {@code NodePruner}, FUSE_NOTIFY_PRUNE on 7.45, INVAL_ENTRY of each node's last name on 7.31 to
+ * 7.44); RENAME_EXCHANGE (EINVAL, as
  * the libfuse engine); suid/sgid killing (no setid bit can be set through a view).</li>
  * </ul>
  *
