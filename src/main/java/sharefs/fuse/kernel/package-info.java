@@ -43,14 +43,15 @@
  * ({@code ViewInvalidator}), root entries cached for an hour.</li>
  * <li>Wired (step 3): {@code sharefs mount --engine kernel} and {@code sharefs node --engine kernel}
  * ({@code ViewMount} with {@code KernelServer}: the agent's descriptor account, reloads, ready
- * probe, unmount and forced unmount; node status names the engine); opt-in, libfuse2 stays the
- * default.</li>
- * <li>Not yet: "." and ".." lookups beyond "." (EXPORT_SUPPORT is negotiated, ".."
- * answers ENOENT); notifications for changes made through other mounts (since done:
- * {@code MountPeer}); pruning cached nodes under the descriptor budget (since done:
- * {@code NodePruner}, FUSE_NOTIFY_PRUNE on 7.45, INVAL_ENTRY of each node's last name on 7.31 to
- * 7.44); RENAME_EXCHANGE (EINVAL, as
- * the libfuse engine); suid/sgid killing (no setid bit can be set through a view).</li>
+ * probe, unmount and forced unmount; node status names the engine); the default engine where
+ * the kernel speaks FUSE 7.31+ (ViewMount falls back to libfuse2 on a refused handshake);
+ * passthrough by policy ({@code PassthroughPolicy}, {@code IoModes}, {@link BackingFiles}).</li>
+ * <li>Also done: notifications for changes made through the agent's other mounts
+ * ({@code MountPeer}); pruning cached nodes under the descriptor budget ({@code NodePruner},
+ * FUSE_NOTIFY_PRUNE on 7.45, INVAL_ENTRY of each node's last name on 7.31 to 7.44).</li>
+ * <li>Not yet: ".." lookups (EXPORT_SUPPORT is negotiated, ".." answers ENOENT, so a handle of
+ * a directory whose dentry the kernel dropped cannot be reconnected); RENAME_EXCHANGE (EINVAL,
+ * as the libfuse engine); suid/sgid killing (no setid bit can be set through a view).</li>
  * </ul>
  *
  * <h2>What the filesystem layer must add (the brief of step 2)</h2>
