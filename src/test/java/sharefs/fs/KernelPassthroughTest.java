@@ -86,6 +86,26 @@ class KernelPassthroughTest {
         return fd;
     }
 
+    /** Opens p read-only, reads it whole, closes it. */
+    static String readOnce(Path p) {
+        int fd = open(p, O_RDONLY);
+        try {
+            return Px.pread(fd);
+        } finally {
+            Px.close(fd);
+        }
+    }
+
+    /** Opens p with flags, writes s at 0, closes it. */
+    static void writeOnce(Path p, int flags, String s) {
+        int w = open(p, flags);
+        try {
+            assertEquals(s.length(), Px.pwrite(w, s, 0));
+        } finally {
+            Px.close(w);
+        }
+    }
+
     /** What the daemon of m saw from here on: READs, WRITEs, and opens answered passthrough. */
     record Seen(KernelViewMount m, long reads0, long writes0, long passthrough0) {
         static Seen from(KernelViewMount m) {
@@ -149,19 +169,9 @@ class KernelPassthroughTest {
     void aShare_underOwned_goesThroughTheDaemon_forReadsAndWrites() throws IOException {
         Path back = backing(OTHER, "shared", "s-owned", "abc");
         Seen seen = Seen.from(owned);
-        int fd = open(owned.mountPoint.resolve("shared/s-owned"), O_RDONLY);
-        try {
-            assertEquals("abc", Px.pread(fd));
-        } finally {
-            Px.close(fd);
-        }
+        assertEquals("abc", readOnce(owned.mountPoint.resolve("shared/s-owned")));
         assertTrue(seen.reads() > 0, "a read-only open of a share comes to the daemon");
-        int w = open(owned.mountPoint.resolve("shared/s-owned"), O_WRONLY);
-        try {
-            assertEquals(2, Px.pwrite(w, "XY", 0));
-        } finally {
-            Px.close(w);
-        }
+        writeOnce(owned.mountPoint.resolve("shared/s-owned"), O_WRONLY, "XY");
         assertEquals("XYc", Files.readString(back));
         assertEquals(1, seen.writes(), "one write, one WRITE");
         assertEquals(0, seen.passthrough());
@@ -171,12 +181,7 @@ class KernelPassthroughTest {
     void aShare_underReads_readOnlyOpensArePassthrough_writableOnesAreNot() throws IOException {
         Path back = backing(OTHER, "shared", "s-reads", "abc");
         Seen seen = Seen.from(reads);
-        int fd = open(reads.mountPoint.resolve("shared/s-reads"), O_RDONLY);
-        try {
-            assertEquals("abc", Px.pread(fd));
-        } finally {
-            Px.close(fd);
-        }
+        assertEquals("abc", readOnce(reads.mountPoint.resolve("shared/s-reads")));
         assertEquals(0, seen.reads(), "a read-only open of a share is passthrough under reads");
         assertEquals(1, seen.passthrough());
         int w = open(reads.mountPoint.resolve("shared/s-reads"), O_RDWR);

@@ -70,25 +70,13 @@ class KernelLifecycleTest {
     }
 
     private void hungRequestEndsBy(String name, java.util.function.ToIntFunction<Session> abort) throws Exception {
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        MemoryFs fs = new MemoryFs() {
-            @Override
-            public int read(Request r, long node, long fh, long offset, int size, ByteBuffer into) {
-                entered.countDown();
-                try {
-                    release.await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return -Errors.EIO;
-            }
-        };
+        HeldReads fs = new HeldReads(Integer.MAX_VALUE, true);
+        CountDownLatch release = fs.release;
         fs.file("hang", "never".getBytes()).directIo = true;
         Session s = mount(name, fs);
         Process cat = new ProcessBuilder("cat", tmp.resolve(name + "/hang").toString()).redirectErrorStream(true).start();
         try (MountDeadline d = MountDeadline.of(Duration.ofSeconds(60), "session " + s.connection(), s::abort)) {
-            assertTrue(entered.await(30, TimeUnit.SECONDS), "the read reached the handler");
+            assertTrue(fs.inside.tryAcquire(30, TimeUnit.SECONDS), "the read reached the handler");
             assertFalse(cat.waitFor(200, TimeUnit.MILLISECONDS), "cat waits for the answer");
             assertEquals(0, abort.applyAsInt(s));
             assertTrue(cat.waitFor(30, TimeUnit.SECONDS), "cat returned once aborted");

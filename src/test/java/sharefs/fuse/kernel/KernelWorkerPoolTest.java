@@ -41,20 +41,9 @@ class KernelWorkerPoolTest {
 
     @Test
     void oneWorkerWhenIdle_growingUnderLoadUpToTheMaximum_andBackToOne() throws Exception {
-        Semaphore inside = new Semaphore(0);
-        CountDownLatch release = new CountDownLatch(1);
-        MemoryFs fs = new MemoryFs() {
-            @Override
-            public int read(Request r, long node, long fh, long offset, int size, ByteBuffer into) {
-                inside.release();
-                try {
-                    release.await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return super.read(r, node, fh, offset, size, into);
-            }
-        };
+        HeldReads fs = new HeldReads(Integer.MAX_VALUE, false);
+        Semaphore inside = fs.inside;
+        CountDownLatch release = fs.release;
         for (int i = 0; i < 4; i++) fs.file("h" + i, ("data" + i).getBytes()).directIo = true;
         Path mp = Files.createDirectory(tmp.resolve("p"));
         Session s = Session.mount(mp, fs, SessionConfig.defaults().withWorkers(3).withIdleTimeout(IDLE));
@@ -87,23 +76,8 @@ class KernelWorkerPoolTest {
 
     @Test
     void aSpareWorkerStaysWhileTheOthersAreBusy_soASlowRequestHoldsUpNothingElse() throws Exception {
-        CountDownLatch inside = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
-        MemoryFs fs = new MemoryFs() {
-            @Override
-            public int read(Request r, long node, long fh, long offset, int size, ByteBuffer into) {
-                if (first.getAndSet(false)) {
-                    inside.countDown();
-                    try {
-                        release.await(60, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                return super.read(r, node, fh, offset, size, into);
-            }
-        };
+        HeldReads fs = new HeldReads(1, false);
+        CountDownLatch release = fs.release;
         fs.file("slow", "slow".getBytes()).directIo = true;
         fs.file("quick", "quick".getBytes()).directIo = true;
         Path mp = Files.createDirectory(tmp.resolve("s"));
@@ -112,7 +86,7 @@ class KernelWorkerPoolTest {
         try (MountDeadline d = MountDeadline.of(Duration.ofSeconds(90), "session " + s.connection(), s::abort)) {
             await("one worker once the mount is idle", () -> s.workers() == 1);
             cat = new ProcessBuilder("cat", mp.resolve("slow").toString()).redirectErrorStream(true).start();
-            assertTrue(inside.await(30, TimeUnit.SECONDS), "the slow read reached the handler");
+            assertTrue(fs.inside.tryAcquire(30, TimeUnit.SECONDS), "the slow read reached the handler");
             long waits = s.idleWaits();
             // The spare worker's waits run out again and again; it must stay, the only one reading.
             await("three idle waits of the spare worker", () -> s.idleWaits() >= waits + 3);
