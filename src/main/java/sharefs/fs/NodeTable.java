@@ -28,6 +28,8 @@ import sharefs.backing.NodeCalls;
  */
 final class NodeTable {
     static final long ROOT = 1;
+    /** How long a new node past the budget waits for room (see take). */
+    private static final long ROOM_WAIT_NANOS = 2_000_000_000L, ROOM_LOOK_NANOS = 20_000_000L;
 
     record Key(String folderId, long dev, long ino) {
     }
@@ -106,7 +108,7 @@ final class NodeTable {
         if (n != null) {
             NodeCalls.close(fd);
             byId.get(n.id); // a lookup is a use: to the young end of the access order
-        } else if (!account.take()) {
+        } else if (!take()) {
             NodeCalls.close(fd);
             return null;
         } else {
@@ -120,6 +122,35 @@ final class NodeTable {
         unask(n);
         if (byId.size() > highWater) pressure.run();
         return n;
+    }
+
+    /**
+     * One descriptor from the account. Past it, while the table is over its high-water mark (so a
+     * prune round can make room), waits a while for the FORGETs that round brings, as a writer
+     * outrunning the kernel's answers otherwise would get ENFILE with room about to come. The
+     * wait lets go of this table's lock (FORGETs need it), is bounded (if every worker waits
+     * here, nobody reads the FORGETs: each then answers ENFILE after it), and looks again at
+     * the account every few milliseconds, since open files pay from it too. Not when pruning goes
+     * by names: the kernel invalidates a name under its directory's lock, which a request in that
+     * directory (this one, a create or a lookup) holds while it waits here.
+     */
+    private boolean take() {
+        if (account.take()) return true;
+        if (pressAfterForget) return false;
+        long end = System.nanoTime() + ROOM_WAIT_NANOS;
+        while (byId.size() > highWater) {
+            pressure.run();
+            long left = end - System.nanoTime();
+            if (left <= 0) return false;
+            try {
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, ROOM_LOOK_NANOS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            if (account.take()) return true;
+        }
+        return account.take();
     }
 
     /** A file or directory handle of node id was opened: the node is in use, not worth pruning. */
@@ -229,6 +260,7 @@ final class NodeTable {
         holdings.dropped(n);
         NodeCalls.close(n.fd);
         account.give();
+        notifyAll();
         // Its directory may be a leaf now, which a round by name can ask for even when no lookup comes.
         if (pressAfterForget && byId.size() > highWater) pressure.run();
     }
