@@ -555,7 +555,7 @@ abstract class KernelReadFs implements FuseHandler {
             if (who == Who.STRANGER) return -Errno.EACCES;
             if (node == NodeTable.ROOT) return -Errno.ENODATA;
             // As the libfuse engine: capabilities, labels and ACLs of backing files grant nothing in a view.
-            At a = at(node, g -> XattrNames.hidden(name) ? ReadOnlyFs.HIDDEN_XATTR : Rules.read(g));
+            At a = at(node, g -> XattrNames.hidden(name) ? XattrNames.HIDDEN : Rules.read(g));
             if (a.refused()) return a.errno();
             byte[] c = java.util.Arrays.copyOf(name, name.length + 1);
             int fd = a.node().fd;

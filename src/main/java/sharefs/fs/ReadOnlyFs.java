@@ -434,7 +434,7 @@ public class ReadOnlyFs extends FuseStubFS {
             // Capabilities, security labels and ACLs of backing files grant nothing in a view (the
             // daemon enforces the table and owner bits), so they are not shown. The kernel asks for
             // security.capability before the first write of every open file: answer from memory.
-            Target t = folderOf(p, g -> hiddenXattr(name) ? HIDDEN_XATTR : Rules.read(g));
+            Target t = folderOf(p, g -> XattrNames.hidden(name) ? XattrNames.HIDDEN : Rules.read(g));
             return t.refused() ? t.errno() : t.root().getxattr(p.rel(), name, value, size);
         } catch (Throwable t) {
             return Errs.fail("getxattr", path, t);
@@ -448,34 +448,9 @@ public class ReadOnlyFs extends FuseStubFS {
     static int withoutHidden(Pointer list, int n) {
         byte[] all = new byte[n];
         list.get(0, all, 0, n);
-        byte[] out = withoutHidden(all);
+        byte[] out = XattrNames.withoutHiddenOrUndecodable(all);
         list.put(0, out, 0, out.length);
         return out.length;
-    }
-
-    /** The same filter on a list in a Java array (both engines). */
-    static byte[] withoutHidden(byte[] all) {
-        int n = all.length;
-        java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream(n);
-        int start = 0;
-        for (int i = 0; i < n; i++) {
-            if (all[i] != 0) continue;
-            String name = sharefs.backing.Utf8.strict(all, start, i - start);
-            if (name != null && !hiddenXattr(name)) kept.write(all, start, i - start + 1);
-            start = i + 1;
-        }
-        return kept.toByteArray();
-    }
-
-    /**
-     * What getxattr of a hidden name answers: "not supported here", which is true of the view (it
-     * has no labels or ACLs, and setting system.* is EOPNOTSUPP too), and which `ls -l` remembers
-     * per filesystem, where after "no data" it asks for the label and the ACL of every file again.
-     */
-    static final int HIDDEN_XATTR = -Errno.EOPNOTSUPP;
-
-    static boolean hiddenXattr(String name) {
-        return name.startsWith("security.") || name.startsWith("system.posix_acl_");
     }
 
     @Override

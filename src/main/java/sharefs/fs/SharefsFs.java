@@ -388,13 +388,6 @@ public final class SharefsFs extends ReadOnlyFs {
         }
     }
 
-    /** Only the user.* namespace may be written; the others carry security meaning. */
-    static int xattrNamespace(String name) {
-        if (name.startsWith("user.")) return 0;
-        if (name.startsWith("system.")) return -Errno.EOPNOTSUPP;
-        return -Errno.EPERM;
-    }
-
     @Override
     public int setxattr(String path, String name, Pointer value, long size, int flags) {
         try {
@@ -403,7 +396,7 @@ public final class SharefsFs extends ReadOnlyFs {
             FusePath p = FusePath.parse(path);
             Target t = toChange(p, -Errno.EACCES, 0);
             if (t.refused()) return t.errno();
-            int rc = xattrNamespace(name);
+            int rc = XattrNames.namespace(name);
             if (rc == 0) rc = space.allow(size);
             return rc != 0 ? rc : t.root().setxattr(p.rel(), name, value, size, flags);
         } catch (Throwable t) {
@@ -419,7 +412,7 @@ public final class SharefsFs extends ReadOnlyFs {
             FusePath p = FusePath.parse(path);
             Target t = toChange(p, -Errno.EACCES, 0);
             if (t.refused()) return t.errno();
-            int rc = xattrNamespace(name);
+            int rc = XattrNames.namespace(name);
             return rc != 0 ? rc : t.root().removexattr(p.rel(), name);
         } catch (Throwable t) {
             return Errs.fail("removexattr", path, t);
