@@ -201,9 +201,14 @@ abstract class KernelReadFs implements FuseHandler {
     /**
      * A struct stat per worker thread for entries and attributes, the engine's commonest answers:
      * a fresh native buffer per call cost an mmap and a later munmap of the allocator's each time.
-     * Used only from stat to present, with nothing in between that stats again.
+     * Used only from a stat to the reading of its fields, with nothing in between that stats again.
      */
     private final ThreadLocal<Pointer> statBuf = ThreadLocal.withInitial(StatBuf::allocate);
+
+    /** This worker thread's struct stat (see statBuf). */
+    protected final Pointer statBuf() {
+        return statBuf.get();
+    }
 
     /**
      * The entry of the object of fd (an O_PATH descriptor taken over here), counted as one lookup,
@@ -261,7 +266,7 @@ abstract class KernelReadFs implements FuseHandler {
     private int openAttrs(OpenFile f, AttrOut out) {
         out.attrTimeoutNanos = ATTR_NANOS;
         Grant g = grantOf(f);
-        Pointer st = StatBuf.allocate();
+        Pointer st = statBuf.get();
         int rc = FileOps.fstat(f.fd(), st);
         if (rc < 0) return rc;
         KernelAttrs.present(out.attr, st, caller, g == null || g.readOnly());

@@ -371,7 +371,7 @@ public final class KernelViewFs extends KernelReadFs {
             // The object the name leaves, for the other mounts holding it: its link count drops.
             long dev = 0, ino = -1;
             if (!peers.alone()) {
-                jnr.ffi.Pointer st = sharefs.backing.StatBuf.allocate();
+                jnr.ffi.Pointer st = statBuf();
                 if (NodeCalls.statEntry(a.node().fd, c, st) == 0) {
                     dev = sharefs.backing.StatBuf.dev(st);
                     ino = sharefs.backing.StatBuf.ino(st);
@@ -479,7 +479,7 @@ public final class KernelViewFs extends KernelReadFs {
      * where the pruner goes by names (without FUSE_NOTIFY_PRUNE).
      */
     private void followRename(Grant g, KernelNode to, byte[] cname, byte[] newName) {
-        jnr.ffi.Pointer st = sharefs.backing.StatBuf.allocate();
+        jnr.ffi.Pointer st = statBuf();
         if (NodeCalls.statEntry(to.fd, cname, st) != 0) return;
         nodes.moved(g.folderId(), sharefs.backing.StatBuf.dev(st), sharefs.backing.StatBuf.ino(st), to, newName);
     }
