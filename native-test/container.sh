@@ -46,13 +46,7 @@ expect_refused() {
 
 expect_ok "add user A" sf user add "$A"
 expect_ok "add user B" sf user add "$B"
-expect_ok "A creates the folder tests" sf --as "$A" folder create tests || nt_bail "no folder"
-tests_id="$(created_id)"
-tests_dir="$SHAREFS_HOME/storage/$tests_id"
-[[ -n "$tests_id" && -d "$tests_dir" ]] || nt_bail "no backing directory for tests ($tests_id)"
-echo "hello from A" >"$tests_dir/hello.txt"
-mkdir "$tests_dir/myfolder"
-echo "notes" >"$tests_dir/myfolder/notes.txt"
+a_tests_folder "$A"
 expect_ok "B creates a folder of their own, b-notes" sf --as "$B" folder create b-notes
 
 mount_view "$B" || nt_bail "mount of B's view failed: $ERR"

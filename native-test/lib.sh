@@ -321,6 +321,19 @@ created_id() {
   sed -n 's/^created folder .* (\([0-9a-f-]*\))$/\1/p' <<<"$OUT" | head -n1
 }
 
+# a_tests_folder EMAIL: EMAIL creates the folder tests holding hello.txt and myfolder/notes.txt
+# (written into its backing directory, as the owner's own session would); sets tests_id and
+# tests_dir, and bails when there is no folder or no backing directory.
+a_tests_folder() {
+  expect_ok "A creates the folder tests" sf --as "$1" folder create tests || nt_bail "no folder"
+  tests_id="$(created_id)"
+  tests_dir="$SHAREFS_HOME/storage/$tests_id"
+  [[ -n "$tests_id" && -d "$tests_dir" ]] || nt_bail "no backing directory for tests ($tests_id)"
+  echo "hello from A" >"$tests_dir/hello.txt"
+  mkdir "$tests_dir/myfolder"
+  echo "notes" >"$tests_dir/myfolder/notes.txt"
+}
+
 # invited_id: the invitation id printed by `share invite` ("... (invitation N)") in $OUT.
 invited_id() {
   sed -n 's/.*(invitation \([0-9][0-9]*\))$/\1/p' <<<"$OUT" | head -n1

@@ -11,14 +11,7 @@ B=b@x.io
 expect_ok "add user A" sf user add "$A"
 expect_ok "add user B" sf user add "$B"
 
-expect_ok "A creates the folder tests" sf --as "$A" folder create tests || nt_bail "no folder"
-tests_id="$(created_id)"
-tests_dir="$SHAREFS_HOME/storage/$tests_id"
-[[ -n "$tests_id" && -d "$tests_dir" ]] || nt_bail "no backing directory for tests ($tests_id)"
-# A's files: hello.txt and myfolder (written into the backing directory, as A's own session would).
-echo "hello from A" >"$tests_dir/hello.txt"
-mkdir "$tests_dir/myfolder"
-echo "notes" >"$tests_dir/myfolder/notes.txt"
+a_tests_folder "$A"
 
 # If a folder named tests already exists in B's account, A's tests cannot be shared with B.
 expect_ok "B creates a folder of their own named tests" sf --as "$B" folder create tests
