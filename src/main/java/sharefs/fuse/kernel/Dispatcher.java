@@ -4,8 +4,9 @@ import java.nio.ByteBuffer;
 
 /**
  * Decodes one request's arguments by opcode, calls the handler, and encodes its answer into the
- * same buffer right after the 16-byte out header (the request is fully read into locals first,
- * except WRITE/SETXATTR data, which the handler consumes before the answer is written). Returns
+ * reply buffer right after the 16-byte out header. The reply buffer may be the request's own (the
+ * device) or overlap it (a ring entry), so the request is fully read into locals first, except
+ * WRITE/SETXATTR data, which the handler consumes before the answer is written. Returns
  * the payload length, a negated errno, or {@link #NO_REPLY}. One instance per worker: the reply
  * objects are reused from request to request.
  */
@@ -32,6 +33,7 @@ final class Dispatcher {
         this.maxPayload = bufferSize - OUT - 16;
     }
 
+    /** a: the arguments of the request; b: the reply buffer, its payload at OUT. */
     int dispatch(ByteBuffer b, InHeader in, Args a, Request r) throws Malformed {
         int op = in.opcode();
         if (op == Opcode.INIT) return handshake.answer(a, b, OUT, h);

@@ -6,7 +6,8 @@ package sharefs.fuse.kernel;
  */
 final class Errors {
     static final int EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, EBADF = 9, EAGAIN = 11, ENODEV = 19, EINVAL = 22,
-            ERANGE = 34, ENOSYS = 38, EPROTO = 71, ECONNABORTED = 103;
+            EBUSY = 16, ERANGE = 34, ENOSYS = 38, ETIME = 62, EPROTO = 71, EOPNOTSUPP = 95, ECONNABORTED = 103,
+            ENOTCONN = 107, ECANCELED = 125;
 
     private Errors() {
     }

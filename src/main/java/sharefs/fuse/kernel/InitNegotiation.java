@@ -36,6 +36,7 @@ final class InitNegotiation {
     private final int maxPages;
     private final int maxBackground;
     private final boolean passthrough;
+    private final boolean uring;
 
     /** maxPages: pages per request the engine's buffers hold (256: 1 MiB). */
     InitNegotiation(int maxPages, int maxBackground) {
@@ -44,9 +45,15 @@ final class InitNegotiation {
 
     /** passthrough: take FUSE_PASSTHROUGH when the kernel offers it. */
     InitNegotiation(int maxPages, int maxBackground, boolean passthrough) {
+        this(maxPages, maxBackground, passthrough, false);
+    }
+
+    /** uring: take FUSE_OVER_IO_URING when the kernel offers it (the session then registers its ring queues). */
+    InitNegotiation(int maxPages, int maxBackground, boolean passthrough, boolean uring) {
         this.maxPages = maxPages;
         this.maxBackground = maxBackground;
         this.passthrough = passthrough;
+        this.uring = uring;
     }
 
     static Offer read(Args a) throws Malformed {
@@ -62,7 +69,7 @@ final class InitNegotiation {
             return new Outcome(null, -Errors.EPROTO, "kernel FUSE " + k.major() + "." + k.minor()
                     + " is older than " + MAJOR + "." + OLDEST_MINOR + ", the oldest this engine speaks");
         }
-        long flags = (WANTED | (passthrough ? InitFlags.PASSTHROUGH : 0)) & k.flags();
+        long flags = (WANTED | (passthrough ? InitFlags.PASSTHROUGH : 0) | (uring ? InitFlags.OVER_IO_URING : 0)) & k.flags();
         int pages = (flags & InitFlags.MAX_PAGES) != 0 ? maxPages : 32;
         int maxWrite = pages * PAGE;
         Negotiated n = new Negotiated(MAJOR, Math.min(k.minor(), MINOR), k.minor(), k.flags(), flags, maxWrite, pages,

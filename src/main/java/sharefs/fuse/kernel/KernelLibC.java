@@ -50,6 +50,18 @@ public interface KernelLibC {
     /** epoll_wait(2) into maxevents struct epoll_event at events. */
     int epoll_wait(int epfd, Pointer events, int maxevents, int timeoutMillis);
 
+    /** syscall(2) with three arguments (io_uring_setup, io_uring_register's first three). */
+    long syscall(long number, long a1, Pointer a2);
+
+    /** syscall(2) with four arguments (io_uring_register). */
+    long syscall(long number, long a1, long a2, Pointer a3, long a4);
+
+    /** syscall(2) with six arguments (io_uring_enter); arg: a struct io_uring_getevents_arg or null. */
+    long syscall(long number, long a1, long a2, long a3, long a4, Pointer a5, long a6);
+
+    /** sched_setaffinity(2) of the calling thread (pid 0) to the CPUs of the bit mask at mask. */
+    int sched_setaffinity(int pid, long size, Pointer mask);
+
     /** The binding, made once per JVM by class initialisation (thread-safe, immutable after). */
     final class Holder {
         static final KernelLibC LIBC = LibraryLoader.create(KernelLibC.class).load("c");

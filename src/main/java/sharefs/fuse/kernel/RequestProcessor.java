@@ -5,8 +5,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves one request read into a worker's buffer and sends its one answer: checks it, registers
- * it for INTERRUPT, dispatches it, and answers from the same buffer. Whatever happens, an
+ * Serves one request and sends its one answer: checks it, registers it for INTERRUPT,
+ * dispatches it, and answers through a {@link Reply}: from the worker's own buffer on the device,
+ * from the entry's payload buffer on a ring (see {@link RingQueue}). Whatever happens, an
  * answering opcode gets exactly one reply and nothing escapes: a malformed request is refused
  * (-EINVAL, -EIO) with a log line, and a handler that throws answers -EIO (fail closed).
  * FORGET, BATCH_FORGET and NOTIFY_REPLY are never answered; INTERRUPT only with -EAGAIN (see
@@ -33,8 +34,21 @@ final class RequestProcessor {
         this.channel = channel;
     }
 
+    /** Where an answer goes: out holds the whole message (out header first) of len bytes. 0 or -errno. */
+    interface Reply {
+        int send(ByteBuffer out, int len);
+    }
+
+    /** A request read from the device into buf, answered from buf. */
     void process(NativeBuffer buf, int n) {
-        ByteBuffer b = buf.view();
+        process(buf.view(), n, buf.view(), buf.size(), (out, len) -> channel.send(buf, len));
+    }
+
+    /**
+     * The request of n bytes at the start of b, answered in out (its payload from offset 16, at
+     * most outSize - 32 bytes of it) through reply.
+     */
+    void process(ByteBuffer b, int n, ByteBuffer out, int outSize, Reply reply) {
         if (n >= 8) counts.count(b.getInt(4));
         InHeader h;
         try {
@@ -42,7 +56,7 @@ final class RequestProcessor {
         } catch (Malformed m) {
             int op = n >= 8 ? b.getInt(4) : 0;
             log.warn("refusing a malformed {} (unique {}): {}", Opcode.name(op), m.unique, m.getMessage());
-            if (m.unique != 0 && !Opcode.noReply(op)) send(buf, m.unique, m.errno, op);
+            if (m.unique != 0 && !Opcode.noReply(op)) send(out, outSize, reply, m.unique, m.errno, op);
             return;
         } catch (Throwable t) {
             log.error("cannot read a request header", t);
@@ -56,7 +70,7 @@ final class RequestProcessor {
                 r = new Request(h, Thread.currentThread());
                 interrupts.begin(r);
             }
-            code = dispatcher.dispatch(b, h, decoder.args(b, h), r);
+            code = dispatcher.dispatch(out, h, decoder.args(b, h), r);
         } catch (Malformed m) {
             log.warn("refusing a malformed {} (unique {}): {}", Opcode.name(op), h.unique(), m.getMessage());
             code = Opcode.noReply(op) ? Dispatcher.NO_REPLY : m.errno;
@@ -67,7 +81,7 @@ final class RequestProcessor {
         }
         try {
             if (code != Dispatcher.NO_REPLY) {
-                int rc = send(buf, h.unique(), code, op);
+                int rc = send(out, outSize, reply, h.unique(), code, op);
                 if (op == Opcode.INIT && rc == 0) handshake.answered();
             }
         } finally {
@@ -76,17 +90,17 @@ final class RequestProcessor {
     }
 
     /** The out header for code (a payload length, or -errno) and the message; 0 or -errno of the write. */
-    private int send(NativeBuffer buf, long unique, int code, int op) {
+    private int send(ByteBuffer out, int outSize, Reply reply, long unique, int code, int op) {
         int payload = Math.max(code, 0);
         int error = code >= 0 ? 0 : code;
-        if (error < -MAX_ERRNO || payload > buf.size() - Dispatcher.OUT - 16) {
+        if (error < -MAX_ERRNO || payload > outSize - Dispatcher.OUT - 16) {
             log.error("{} produced an impossible answer {}; answering EIO", Opcode.name(op), code);
             payload = 0;
             error = -Errors.EIO;
         }
         int len = Dispatcher.OUT + payload;
-        buf.view().putInt(0, len).putInt(4, error).putLong(8, unique);
-        int rc = channel.send(buf, len);
+        out.putInt(0, len).putInt(4, error).putLong(8, unique);
+        int rc = reply.send(out, len);
         if (rc == -Errors.ENOENT) {
             log.debug("{} {} was gone before its answer (interrupted or aborted)", Opcode.name(op), unique);
         } else if (rc == -Errors.ENODEV) {

@@ -20,17 +20,32 @@ import org.slf4j.LoggerFactory;
 public final class Session implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+    /**
+     * Entries per ring queue. Its one thread serves them in turn; the second one holds the next
+     * request made on that CPU while the first is answered, where the kernel would queue it.
+     */
+    private static final int RING_DEPTH = 2;
 
     private final KernelMount mount;
     private final FuseDevice device;
     private final Notifier notifier;
     private final CountDownLatch ended = new CountDownLatch(1);
     private final RequestCounts counts = new RequestCounts();
+    /** Requests served through the ring queues. */
+    private final java.util.concurrent.atomic.AtomicLong ringServed = new java.util.concurrent.atomic.AtomicLong();
     private volatile WorkerPool pool;
     private volatile Negotiated negotiated;
     private volatile PassthroughStatus passthrough = PassthroughStatus.NOT_ASKED;
+    private volatile UringStatus uring = UringStatus.NOT_ASKED;
     /** Whether a worker runs (the last one to end releases the device). */
     private boolean started;
+    /**
+     * Parts serving the connection that have not ended: the worker pool and each ring queue. The
+     * last to end releases the device; none may start once that happened.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger parts = new java.util.concurrent.atomic.AtomicInteger(1);
+    /** What each ring queue builds its processor from (set by start). */
+    private java.util.function.Supplier<RequestProcessor> processors;
 
     private Session(KernelMount mount, FuseDevice device) {
         this.mount = mount;
@@ -60,11 +75,12 @@ public final class Session implements AutoCloseable {
             throw e;
         }
         Handshake handshake = new Handshake(new InitNegotiation(config.maxPages(), config.maxBackground(),
-                config.passthrough()));
+                config.passthrough(), config.uring()));
         try {
             s.start(handler, config, handshake);
             s.negotiated = handshake.result().get(config.initTimeout().toMillis(), TimeUnit.MILLISECONDS);
             if (config.passthrough()) s.passthrough = s.probePassthrough();
+            if (config.uring()) s.uring = s.startRings(config);
             return s;
         } catch (ExecutionException | TimeoutException | InterruptedException | RuntimeException e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
@@ -85,13 +101,11 @@ public final class Session implements AutoCloseable {
         Interrupts interrupts = new Interrupts();
         int size = config.bufferSize();
         RequestDecoder decoder = new RequestDecoder(size - 16);
-        Runnable onLastExit = () -> {
-            notifier.close();
-            device.close();
-            ended.countDown();
-            log.info("FUSE session on {} ended", mount.path());
-        };
+        Runnable onLastExit = this::partEnded;
         String name = "fuse-" + mount.path().getFileName() + "-";
+        int ringOut = config.ringPayloadSize() + 2 * Dispatcher.OUT;
+        processors = () -> new RequestProcessor(decoder, new Dispatcher(handler, interrupts, handshake, ringOut), interrupts,
+                handshake, device, counts);
         WorkerPool.Spawner spawner = (p, i) -> {
             NativeBuffer buf = NativeBuffer.allocate(size);
             try {
@@ -109,6 +123,59 @@ public final class Session implements AutoCloseable {
         pool = new WorkerPool(config.workers(), (int) config.idleTimeout().toMillis(), spawner, onLastExit);
         if (!pool.start()) throw new FuseException("cannot start a FUSE worker thread");
         started = true;
+    }
+
+    private void partEnded() {
+        if (parts.decrementAndGet() != 0) return;
+        notifier.close();
+        device.close();
+        ended.countDown();
+        log.info("FUSE session on {} ended", mount.path());
+    }
+
+    private boolean addPart() {
+        for (;;) {
+            int n = parts.get();
+            if (n == 0) return false;
+            if (parts.compareAndSet(n, n + 1)) return true;
+        }
+    }
+
+    /**
+     * Registers the ring queues when the kernel took FUSE_OVER_IO_URING; on failure the
+     * connection goes on through the device, as it started.
+     */
+    private UringStatus startRings(SessionConfig config) {
+        if (!negotiated.has(InitFlags.OVER_IO_URING)) {
+            UringStatus st = new UringStatus(true, false, 0, null);
+            log.info("FUSE over io_uring on {}: {}", mount.path(), st.describe());
+            return st;
+        }
+        Rings.Parts p = new Rings.Parts() {
+            @Override
+            public boolean add() {
+                return addPart();
+            }
+
+            @Override
+            public void ended() {
+                partEnded();
+            }
+        };
+        UringStatus st = Rings.start("fuse-" + mount.path().getFileName() + "-", device, RING_DEPTH, config.ringPayloadSize(),
+                processors, p, this::abort, ringServed);
+        log.info("FUSE over io_uring on {}: {}", mount.path(), st.describe());
+        return st;
+    }
+
+    /** What became of FUSE over io_uring on this connection. */
+    public UringStatus uring() {
+        return uring;
+    }
+
+    /** Requests served through the ring queues so far (the rest came through the device). */
+    public long ringServed() {
+        return ringServed.get();
     }
 
     /**

@@ -32,14 +32,13 @@ import sharefs.testing.MountDeadline;
  * /dev/fuse and used with ordinary tools. Every test runs under a deadline that aborts the
  * connection.
  */
+@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
 class KernelSessionTest {
     static final int BIG = 3 << 20;
 
-    @TempDir
-    static Path tmp;
-    static Path mp;
-    static TestFs fs;
-    static Session session;
+    Path mp;
+    TestFs fs;
+    Session session;
     MountDeadline deadline;
 
     /** MemoryFs with the files that misbehave on purpose. */
@@ -69,8 +68,14 @@ class KernelSessionTest {
         return b;
     }
 
+    /** How the session runs (a subclass serves the same cases another way). */
+    SessionConfig config() {
+        return SessionConfig.defaults();
+    }
+
     @BeforeAll
-    static void mount() throws IOException {
+    void mount(@TempDir Path tmp) throws IOException {
+        SessionConfig config = config();
         mp = Files.createDirectory(tmp.resolve("mnt"));
         fs = new TestFs();
         fs.file("hello.txt", "hello\n".getBytes());
@@ -81,11 +86,11 @@ class KernelSessionTest {
         slow.directIo = true;
         fs.slow = slow.id;
         fs.boom = fs.file("boom", "x".getBytes()).id;
-        session = Session.mount(mp, fs, SessionConfig.defaults());
+        session = Session.mount(mp, fs, config);
     }
 
     @AfterAll
-    static void unmount() throws Exception {
+    void unmount() throws Exception {
         if (session == null) return;
         try (MountDeadline d = MountDeadline.of(Duration.ofSeconds(30), "session " + session.connection(), session::abort)) {
             session.close();
@@ -119,8 +124,9 @@ class KernelSessionTest {
         assertTrue(n.has(InitFlags.ASYNC_READ | InitFlags.BIG_WRITES | InitFlags.PARALLEL_DIROPS
                 | InitFlags.HANDLE_KILLPRIV_V2 | InitFlags.CACHE_SYMLINKS | InitFlags.EXPORT_SUPPORT | InitFlags.INIT_EXT), n.describe());
         assertFalse(n.has(InitFlags.WRITEBACK_CACHE), n.describe());
-        assertEquals(0, n.flags() >>> 32, "nothing in flags2 yet: " + n.describe());
-        assertEquals(0, n.flags() & ~InitNegotiation.WANTED);
+        long asked = config().uring() ? InitFlags.OVER_IO_URING : 0;
+        assertEquals(asked >>> 32, n.flags() >>> 32, "in flags2 only what the session asked for: " + n.describe());
+        assertEquals(0, n.flags() & ~(InitNegotiation.WANTED | asked));
     }
 
     /** Every batch size up to a full one reaches the kernel (nodes it does not hold are skipped there). */
