@@ -28,10 +28,18 @@ final class NodeCommand extends Leaf {
                     + "(see `sharefs mount --help`; default ${DEFAULT-VALUE})")
     String passthrough;
 
+    @Option(names = "--io-uring", paramLabel = "on|off", defaultValue = "off",
+            description = "Kernel-engine mounts take requests through FUSE over io_uring (Linux 6.14+): one queue per CPU, "
+                    + "so a request is served on the CPU that made it. on turns the fuse module's enable_uring on "
+                    + "(/sys/module/fuse/parameters/enable_uring); a kernel without it serves through the device "
+                    + "(default ${DEFAULT-VALUE})")
+    String ioUring;
+
     @Override
     int run(Context ctx) {
         sharefs.fs.Engine defaultEngine = engine == null ? null : MountCommand.engine(engine);
         sharefs.fs.Passthrough defaultPassthrough = MountCommand.passthrough(passthrough);
+        boolean uring = onOff("--io-uring", ioUring);
         if (ctx.agent() != null) {
             throw new IllegalStateException("a node agent already runs at " + ctx.runDir() + " (pid " + ctx.agent().pid() + ")");
         }
@@ -43,7 +51,7 @@ final class NodeCommand extends Leaf {
             Route route = new Route("node", null, false, ctx.home().dir(), true, ctx.jdbcUrlOrNull(),
                     ctx.dbPasswordFileOrNull(), ctx.runDir());
             java.util.List<String> options = new java.util.ArrayList<>(
-                    java.util.List.of("--storage-reserve", storageReserve, "--passthrough", passthrough));
+                    java.util.List.of("--storage-reserve", storageReserve, "--passthrough", passthrough, "--io-uring", ioUring));
             if (engine != null) options.addAll(java.util.List.of("--engine", engine));
             if (!AgentStarter.start(route, options, ctx.err())) return Main.REFUSED;
             ctx.print(Views.ok("node"), "node agent started at " + ctx.runDir() + " (log " + AgentStarter.logOf(route) + ")");
@@ -53,11 +61,23 @@ final class NodeCommand extends Leaf {
                 new Agent.Options(true, Sizes.parse("--storage-reserve", storageReserve)));
         agent.mounts().defaultEngine(defaultEngine);
         agent.mounts().defaultPassthrough(defaultPassthrough);
+        if (uring && !sharefs.fuse.kernel.UringSwitch.turnOn()) {
+            ctx.err().println("sharefs: --io-uring on: this kernel cannot serve FUSE over io_uring; mounts take requests through the device");
+        }
+        agent.mounts().uring(uring);
         ctx.out().println(AgentStarter.READY + " pid " + ProcessHandle.current().pid() + ", socket " + ctx.runDir().socket()
                 + ", home " + ctx.home().dir());
         ctx.out().flush();
         agent.awaitStop();
         agent.awaitCallsAnswered(5_000);
         return Main.OK;
+    }
+
+    static boolean onOff(String option, String v) {
+        return switch (v) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw sharefs.sharing.SharingException.invalid(option + " must be on or off, not " + v);
+        };
     }
 }

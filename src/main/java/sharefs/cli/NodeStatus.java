@@ -9,7 +9,7 @@ import sharefs.node.Agent;
 import sharefs.node.MountService.MountInfo;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "What the node agent serves: per mount the user, uid, mountpoint, engine, passthrough (the mode, and what the kernel said to it), folders, open files and view version.")
+        description = "What the node agent serves: per mount the user, uid, mountpoint, engine, how requests reach the daemon (the device, or io_uring queues), passthrough (the mode, and what the kernel said to it), folders, open files and view version.")
 final class NodeStatus extends Leaf {
     @Override
     int run(Context ctx) {
@@ -40,8 +40,8 @@ final class NodeStatus extends Leaf {
                         : info.announcementsDown() == null ? ", listening for changes"
                         : ", NOT HEARING CHANGES (reconnecting; the poll keeps mounts current): " + info.announcementsDown())
                 .append(", ").append(mounts.size()).append(" mount(s)\n");
-        text.append(Table.of("MOUNTPOINT", "USER", "UID", "ENGINE", "PASSTHROUGH", "FOLDERS", "OPEN", "VERSION")
-                .rows(mounts, i -> new Object[] {i.mountPoint(), i.user(), i.uid(), i.engine(), passthrough(i),
+        text.append(Table.of("MOUNTPOINT", "USER", "UID", "ENGINE", "TRANSPORT", "PASSTHROUGH", "FOLDERS", "OPEN", "VERSION")
+                .rows(mounts, i -> new Object[] {i.mountPoint(), i.user(), i.uid(), i.engine(), i.transport(), passthrough(i),
                         String.join(",", i.folders()), i.openFiles(), i.viewVersion()}).render());
         ctx.print(m, text.toString().stripTrailing());
         return Main.OK;

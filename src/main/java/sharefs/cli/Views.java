@@ -106,6 +106,8 @@ final class Views {
         m.put("passthroughKernel", i.passthroughKernel());
         // Whether writes in owned folders go passthrough too (not where storage keeps a reserve).
         m.put("passthroughWrites", i.passthroughWrites());
+        // "device", "io_uring (N queues)", or "device (io_uring ...why not)".
+        m.put("transport", i.transport());
         m.put("folders", i.folders());
         m.put("openFiles", i.openFiles());
         m.put("viewVersion", i.viewVersion());

@@ -13,10 +13,13 @@ import sharefs.fuse.kernel.SessionConfig;
  */
 final class KernelServer implements ViewServer {
     private final KernelViewFs fs;
+    private final boolean uring;
     private volatile Session session;
 
-    KernelServer(KernelViewFs fs) {
+    /** uring: serve requests through FUSE over io_uring where the kernel offers it. */
+    KernelServer(KernelViewFs fs, boolean uring) {
         this.fs = fs;
+        this.uring = uring;
     }
 
     /** Entry timeout inside folders for --cache-seconds. */
@@ -33,7 +36,7 @@ final class KernelServer implements ViewServer {
     public void start(Path mp, CompletableFuture<Integer> loop) {
         Session s;
         try {
-            s = Session.mount(mp, fs, SessionConfig.defaults().withPassthrough(fs.wantsPassthrough()));
+            s = Session.mount(mp, fs, SessionConfig.defaults().withPassthrough(fs.wantsPassthrough()).withUring(uring));
         } catch (RuntimeException e) {
             loop.completeExceptionally(e);
             String why = e.getMessage() + " (the kernel engine cannot serve it; --engine libfuse2 may)";
@@ -59,6 +62,14 @@ final class KernelServer implements ViewServer {
     @Override
     public long rootProbes() {
         return fs.rootProbes();
+    }
+
+    @Override
+    public String transport() {
+        Session s = session;
+        if (s == null || !s.uring().asked()) return "device";
+        sharefs.fuse.kernel.UringStatus u = s.uring();
+        return u.serving() ? "io_uring (" + u.queues() + (u.queues() == 1 ? " queue)" : " queues)") : "device (io_uring " + u.describe() + ")";
     }
 
     @Override

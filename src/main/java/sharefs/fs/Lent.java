@@ -2,10 +2,16 @@ package sharefs.fs;
 
 /**
  * What a node agent shares among its mounts and lends each one: its account with the agent's
- * descriptor pool, the storage reserve every mount's writes respect, and the registry through
- * which its kernel-engine mounts tell one another what they changed.
+ * descriptor pool, the storage reserve every mount's writes respect, the registry through which
+ * its kernel-engine mounts tell one another what they changed, and whether its kernel-engine
+ * mounts take requests through FUSE over io_uring (`sharefs node --io-uring`).
  */
-public record Lent(DescriptorPool.Account descriptors, SpaceGuard space, MountCoherence coherence) {
+public record Lent(DescriptorPool.Account descriptors, SpaceGuard space, MountCoherence coherence, boolean uring) {
+    /** Requests through the device. */
+    public Lent(DescriptorPool.Account descriptors, SpaceGuard space, MountCoherence coherence) {
+        this(descriptors, space, coherence, false);
+    }
+
     /** A mount with no other mount to tell. */
     public Lent(DescriptorPool.Account descriptors, SpaceGuard space) {
         this(descriptors, space, new MountCoherence());

@@ -106,7 +106,7 @@ public final class ViewMount implements AutoCloseable {
                         String.valueOf(req.mountPoint().getFileName()), KernelServer.entryNanos(req.cacheSeconds()),
                         req.passthroughOrOff());
                 view.onChange(fs::viewChanged);
-                yield new KernelServer(fs);
+                yield new KernelServer(fs, lent.uring());
             }
             case LIBFUSE2 -> {
                 SharefsFs fs = new SharefsFs(view, storageRoot, req.uid(), req.gid(), renamer, req.limits(), lent);
@@ -250,6 +250,11 @@ public final class ViewMount implements AutoCloseable {
     /** What the kernel said to passthrough on this mount ("not asked" where it was not). */
     public String passthroughKernel() {
         return fs.passthroughKernel();
+    }
+
+    /** How requests reach this mount's daemon: "device", "io_uring (2 queues)", or why not the ring. */
+    public String transport() {
+        return fs.transport();
     }
 
     /** Whether writes in owned folders go passthrough on this mount (see PassthroughPolicy). */

@@ -23,6 +23,11 @@ interface ViewServer {
     int openFiles();
 
     /** What the kernel said to passthrough on this mount, as `node status` shows it. */
+    /** How requests reach the daemon: "device" unless the rings serve them. */
+    default String transport() {
+        return "device";
+    }
+
     default String passthroughKernel() {
         return "not asked";
     }

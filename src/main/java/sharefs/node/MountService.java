@@ -38,7 +38,7 @@ public final class MountService implements AutoCloseable {
     /** One mount as `sharefs node status` shows it. */
     public record MountInfo(String user, long uid, long gid, Path mountPoint, String engine, List<String> folders,
                             int openFiles, long viewVersion, String passthrough, String passthroughKernel,
-                            boolean passthroughWrites, String passthroughSays) {
+                            boolean passthroughWrites, String passthroughSays, String transport) {
     }
 
     private final Sharing sharing;
@@ -61,6 +61,8 @@ public final class MountService implements AutoCloseable {
     private volatile StderrTap stderr;
     /** The passthrough of kernel-engine mounts whose request names none (`sharefs node --passthrough`). */
     private volatile Passthrough defaultPassthrough = Passthrough.OWNED;
+    /** Whether kernel-engine mounts take requests through FUSE over io_uring (`sharefs node --io-uring`). */
+    private volatile boolean uring;
     /**
      * The engine of mounts whose request names none (`sharefs node --engine`); null: the kernel
      * engine where the kernel speaks FUSE 7.31+, else libfuse2 (ViewMount#mount decides).
@@ -125,6 +127,18 @@ public final class MountService implements AutoCloseable {
         kernelEngineUnsupported = true;
     }
 
+    /**
+     * Kernel-engine mounts made from now on take requests through FUSE over io_uring where the
+     * kernel offers it (`sharefs node --io-uring on`).
+     */
+    public void uring(boolean on) {
+        this.uring = on;
+    }
+
+    public boolean uring() {
+        return uring;
+    }
+
     /** Kernel-engine mounts that do not name a passthrough mode get p from now on. */
     public void defaultPassthrough(Passthrough p) {
         this.defaultPassthrough = java.util.Objects.requireNonNull(p);
@@ -164,7 +178,7 @@ public final class MountService implements AutoCloseable {
             DescriptorPool.Account lent = fds;
             ViewMount m;
             try {
-                m = ViewMount.mount(sharing, req, warm, new Lent(lent, space, coherence));
+                m = ViewMount.mount(sharing, req, warm, new Lent(lent, space, coherence, uring));
             } catch (MountException e) {
                 throw tap != null && e.byLibfuse() ? e.withLibfuseWords(libfuseWords(tap, mark, mp)) : e;
             }
@@ -269,7 +283,7 @@ public final class MountService implements AutoCloseable {
             for (Grant g : m.view().current().grants()) folders.add(g.name());
             out.add(new MountInfo(r.email(), r.uid(), r.gid(), r.mountPoint(), m.engine().word(), folders, m.openFiles(),
                     m.view().current().version(), r.passthroughOrOff().word(), m.passthroughKernel(), m.passthroughWrites(),
-                    m.passthroughSays()));
+                    m.passthroughSays(), m.transport()));
         }
         out.sort(Comparator.comparing(i -> i.mountPoint().toString()));
         return out;
