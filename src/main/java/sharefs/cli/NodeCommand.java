@@ -28,11 +28,11 @@ final class NodeCommand extends Leaf {
                     + "(see `sharefs mount --help`; default ${DEFAULT-VALUE})")
     String passthrough;
 
-    @Option(names = "--io-uring", paramLabel = "on|off", defaultValue = "off",
+    @Option(names = "--io-uring", paramLabel = "on|off", defaultValue = "on",
             description = "Kernel-engine mounts take requests through FUSE over io_uring (Linux 6.14+): one queue per CPU, "
                     + "so a request is served on the CPU that made it. on turns the fuse module's enable_uring on "
-                    + "(/sys/module/fuse/parameters/enable_uring); a kernel without it serves through the device "
-                    + "(default ${DEFAULT-VALUE})")
+                    + "(/sys/module/fuse/parameters/enable_uring) at the first such mount; a kernel without it serves "
+                    + "through the device; off leaves the parameter as it is (default ${DEFAULT-VALUE})")
     String ioUring;
 
     @Override
@@ -61,9 +61,6 @@ final class NodeCommand extends Leaf {
                 new Agent.Options(true, Sizes.parse("--storage-reserve", storageReserve)));
         agent.mounts().defaultEngine(defaultEngine);
         agent.mounts().defaultPassthrough(defaultPassthrough);
-        if (uring && !sharefs.fuse.kernel.UringSwitch.turnOn()) {
-            ctx.err().println("sharefs: --io-uring on: this kernel cannot serve FUSE over io_uring; mounts take requests through the device");
-        }
         agent.mounts().uring(uring);
         ctx.out().println(AgentStarter.READY + " pid " + ProcessHandle.current().pid() + ", socket " + ctx.runDir().socket()
                 + ", home " + ctx.home().dir());

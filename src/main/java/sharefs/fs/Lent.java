@@ -7,9 +7,9 @@ package sharefs.fs;
  * mounts take requests through FUSE over io_uring (`sharefs node --io-uring`).
  */
 public record Lent(DescriptorPool.Account descriptors, SpaceGuard space, MountCoherence coherence, boolean uring) {
-    /** Requests through the device. */
+    /** Requests through FUSE over io_uring where the kernel has it (the default), else the device. */
     public Lent(DescriptorPool.Account descriptors, SpaceGuard space, MountCoherence coherence) {
-        this(descriptors, space, coherence, false);
+        this(descriptors, space, coherence, true);
     }
 
     /** A mount with no other mount to tell. */

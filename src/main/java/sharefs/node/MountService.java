@@ -62,7 +62,7 @@ public final class MountService implements AutoCloseable {
     /** The passthrough of kernel-engine mounts whose request names none (`sharefs node --passthrough`). */
     private volatile Passthrough defaultPassthrough = Passthrough.OWNED;
     /** Whether kernel-engine mounts take requests through FUSE over io_uring (`sharefs node --io-uring`). */
-    private volatile boolean uring;
+    private volatile boolean uring = true;
     /**
      * The engine of mounts whose request names none (`sharefs node --engine`); null: the kernel
      * engine where the kernel speaks FUSE 7.31+, else libfuse2 (ViewMount#mount decides).

@@ -43,6 +43,19 @@ final class RingQueue implements Runnable, RequestProcessor.Reply, IoUring.Compl
     private final boolean[] registering;
     private final long[] commitIds;
     private final RequestProcessor processor;
+    /** For requests read from the device: FORGETs this queue drains (see drain). */
+    private final RequestProcessor deviceProcessor;
+    private final FuseDevice device;
+    private final int deviceBufferSize;
+    private NativeBuffer deviceBuf;
+    /**
+     * Set, for every queue of the session, after a request that may make the kernel let go of a
+     * node (UNLINK, RMDIR, RENAME, RELEASE): the next request any queue serves first reads the
+     * device for the FORGETs queued meanwhile. They come through the device, never the ring, and
+     * a removed file's space is free only once its FORGET closes the daemon's descriptor of it:
+     * without this a write right after an rm on a full disk could still get ENOSPC.
+     */
+    private final java.util.concurrent.atomic.AtomicBoolean drain;
     private final CompletableFuture<Void> registered;
     private final Runnable onFailure;
     private final Runnable onEnd;
@@ -60,12 +73,17 @@ final class RingQueue implements Runnable, RequestProcessor.Reply, IoUring.Compl
      * qid on cpu (-1: not pinned), depth entries with payloadSize bytes of payload each; registered
      * completes once the entries are registered (or fails with why not).
      */
-    RingQueue(int qid, int cpu, int depth, int deviceFd, int payloadSize, RequestProcessor processor,
+    RingQueue(int qid, int cpu, int depth, FuseDevice device, int deviceBufferSize, int payloadSize, RequestProcessor processor,
+              RequestProcessor deviceProcessor, java.util.concurrent.atomic.AtomicBoolean drain,
               CompletableFuture<Void> registered, Runnable onFailure, Runnable onEnd, java.util.concurrent.atomic.AtomicLong served) {
         this.served = served;
+        this.device = device;
+        this.deviceFd = device.fd();
+        this.deviceBufferSize = deviceBufferSize;
+        this.deviceProcessor = deviceProcessor;
+        this.drain = drain;
         this.qid = qid;
         this.cpu = cpu;
-        this.deviceFd = deviceFd;
         this.payloadSize = payloadSize;
         this.processor = processor;
         this.registered = registered;
@@ -106,6 +124,7 @@ final class RingQueue implements Runnable, RequestProcessor.Reply, IoUring.Compl
             for (NativeBuffer b : entries) {
                 if (b != null) b.close();
             }
+            if (deviceBuf != null) deviceBuf.close();
             onEnd.run();
         }
     }
@@ -128,6 +147,7 @@ final class RingQueue implements Runnable, RequestProcessor.Reply, IoUring.Compl
             if (n == 0 && touched) {
                 // Idle: hand the payload pages back, as an idle device worker does (they read as zeros after).
                 for (NativeBuffer b : entries) b.dropPages();
+                if (deviceBuf != null) deviceBuf.dropPages();
                 touched = false;
             }
         }
@@ -183,6 +203,7 @@ final class RingQueue implements Runnable, RequestProcessor.Reply, IoUring.Compl
         int payload = v.getInt(ENT_IN_OUT + 16);
         commitIds[i] = commitId;
         served.incrementAndGet();
+        if (drain.get() && drain.getAndSet(false)) drainDevice();
         current = i;
         answered = false;
         try {
@@ -199,12 +220,26 @@ final class RingQueue implements Runnable, RequestProcessor.Reply, IoUring.Compl
             int n = InHeader.SIZE + fixed + payload;
             v.putInt(start, n);
             processor.process(v.slice(start, n).order(ByteOrder.nativeOrder()), n, outs[i], payloadSize + 2 * Dispatcher.OUT, this);
+            if (op == Opcode.UNLINK || op == Opcode.RMDIR || op == Opcode.RENAME || op == Opcode.RENAME2 || op == Opcode.RELEASE) {
+                drain.set(true);
+            }
             if (!answered) {
                 log.error("{} from the ring got no answer; answering EIO", Opcode.name(op));
                 answerError(v, -Errors.EIO);
             }
         } finally {
             current = -1;
+        }
+    }
+
+    /** Serves what waits on the device now (FORGETs, mostly), without waiting for more. */
+    private void drainDevice() {
+        if (deviceBuf == null) deviceBuf = NativeBuffer.allocate(deviceBufferSize);
+        for (int k = 0; k < 64; k++) {
+            int n = device.read(deviceBuf);
+            if (n < 0) return;
+            touched = true;
+            deviceProcessor.process(deviceBuf, n);
         }
     }
 

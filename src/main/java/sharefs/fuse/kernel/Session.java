@@ -44,8 +44,8 @@ public final class Session implements AutoCloseable {
      * last to end releases the device; none may start once that happened.
      */
     private final java.util.concurrent.atomic.AtomicInteger parts = new java.util.concurrent.atomic.AtomicInteger(1);
-    /** What each ring queue builds its processor from (set by start). */
-    private java.util.function.Supplier<RequestProcessor> processors;
+    /** What each ring queue builds its processors from: for ring entries, for device reads (set by start). */
+    private java.util.function.Supplier<RequestProcessor> processors, deviceProcessors;
 
     private Session(KernelMount mount, FuseDevice device) {
         this.mount = mount;
@@ -56,6 +56,8 @@ public final class Session implements AutoCloseable {
     /** Mounts handler on mountPoint and serves it; throws FuseException with one line if it cannot. */
     public static Session mount(Path mountPoint, FuseHandler handler, SessionConfig config) {
         if (com.kenai.jffi.Platform.getPlatform().addressSize() != 64) throw FuseException.unsupported("the kernel FUSE engine needs a 64-bit JVM");
+        // The kernel offers FUSE_OVER_IO_URING in INIT only while the parameter is on.
+        if (config.uring()) UringSwitch.turnOn();
         FuseDevice device = FuseDevice.open();
         KernelMount mount;
         try {
@@ -105,6 +107,8 @@ public final class Session implements AutoCloseable {
         String name = "fuse-" + mount.path().getFileName() + "-";
         int ringOut = config.ringPayloadSize() + 2 * Dispatcher.OUT;
         processors = () -> new RequestProcessor(decoder, new Dispatcher(handler, interrupts, handshake, ringOut), interrupts,
+                handshake, device, counts);
+        deviceProcessors = () -> new RequestProcessor(decoder, new Dispatcher(handler, interrupts, handshake, size), interrupts,
                 handshake, device, counts);
         WorkerPool.Spawner spawner = (p, i) -> {
             NativeBuffer buf = NativeBuffer.allocate(size);
@@ -162,8 +166,8 @@ public final class Session implements AutoCloseable {
                 partEnded();
             }
         };
-        UringStatus st = Rings.start("fuse-" + mount.path().getFileName() + "-", device, RING_DEPTH, config.ringPayloadSize(),
-                processors, p, this::abort, ringServed);
+        UringStatus st = Rings.start("fuse-" + mount.path().getFileName() + "-", device, config.bufferSize(), RING_DEPTH,
+                config.ringPayloadSize(), processors, deviceProcessors, p, this::abort, ringServed);
         log.info("FUSE over io_uring on {}: {}", mount.path(), st.describe());
         return st;
     }

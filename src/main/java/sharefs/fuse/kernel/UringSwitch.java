@@ -32,10 +32,10 @@ public final class UringSwitch {
         }
     }
 
-    /** Turns it on (root); true if it is on after. A kernel without it says so in the log. */
+    /** Turns it on (root); true if it is on after. A kernel without it says so in the log (each session: cheap). */
     public static boolean turnOn() {
         if (!present()) {
-            log.info("this kernel has no FUSE over io_uring ({} is missing)", PARAMETER);
+            log.debug("this kernel has no FUSE over io_uring ({} is missing)", PARAMETER);
             return false;
         }
         if (on()) return true;

@@ -26,8 +26,13 @@ class KernelLifecycleTest {
     @TempDir
     Path tmp;
 
-    private Session mount(String name, MemoryFs fs) throws IOException {
-        return Session.mount(Files.createDirectory(tmp.resolve(name)), fs, SessionConfig.defaults().withWorkers(3));
+    /** How the sessions run (a subclass runs the same cases another way). */
+    SessionConfig config() {
+        return SessionConfig.defaults().withWorkers(3);
+    }
+
+    Session mount(String name, MemoryFs fs) throws IOException {
+        return Session.mount(Files.createDirectory(tmp.resolve(name)), fs, config());
     }
 
     @Test
