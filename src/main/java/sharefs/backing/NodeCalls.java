@@ -32,6 +32,7 @@ public final class NodeCalls {
     private static final LibC LIB = Native.libc();
     private static final byte[] EMPTY = {0};
     private static final byte[] DOT = {'.', 0};
+    private static final byte[] DOTDOT = {'.', '.', 0};
 
     private NodeCalls() {
     }
@@ -47,6 +48,14 @@ public final class NodeCalls {
     /** An O_PATH|O_NOFOLLOW descriptor of the entry name in dirFd (a symlink stays itself), or -errno. */
     public static int openPath(int dirFd, byte[] cname) {
         return check(LIB.openat(dirFd, cname, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0));
+    }
+
+    /**
+     * An O_PATH descriptor of the parent of the directory dirFd. Only for a directory below a
+     * folder's root: the caller never asks it of the root, whose parent is outside the folder.
+     */
+    public static int parentPath(int dirFd) {
+        return check(LIB.openat(dirFd, DOTDOT, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0));
     }
 
     /** A second O_PATH descriptor of the directory dirFd itself. */

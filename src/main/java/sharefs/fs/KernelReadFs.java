@@ -179,6 +179,7 @@ abstract class KernelReadFs implements FuseHandler {
             At a = at(parent, Rules::read);
             if (a.refused()) return a.errno();
             if (name.length == 1 && name[0] == '.') return entryOfNode(a.node(), a.grant(), out, null, null);
+            if (name.length == 2 && name[0] == '.' && name[1] == '.') return parentEntry(a, out);
             byte[] c = NodeCalls.component(name);
             if (c == null) return name.length > 255 ? -Errno.ENAMETOOLONG : -Errno.ENOENT;
             int fd = NodeCalls.openPath(a.node().fd, c);
@@ -186,6 +187,44 @@ abstract class KernelReadFs implements FuseHandler {
         } catch (Throwable t) {
             return Errs.fail("lookup", "node " + parent, t);
         }
+    }
+
+    /**
+     * "..", which the kernel asks (EXPORT_SUPPORT) to reconnect a directory found by file handle
+     * (NFS export, open_by_handle_at): the view root above a folder's root, else the parent
+     * directory, opened beneath the folder (a directory below the root has its parent inside it).
+     */
+    private int parentEntry(At a, EntryOut out) {
+        KernelNode n = a.node();
+        if ((NodeCalls.mode(n.fd) & S_IFMT) != S_IFDIR) return -Errno.ENOTDIR;
+        if (n.top) {
+            out.nodeId = NodeTable.ROOT;
+            out.entryTimeoutNanos = 0;
+            out.attrTimeoutNanos = ATTR_NANOS;
+            KernelAttrs.viewRoot(out.attr, caller, view.current().grants().size(), mountedAt);
+            return 0;
+        }
+        int fd = NodeCalls.parentPath(n.fd);
+        if (fd < 0) return fd;
+        // The parent may be the folder's root, whose node the kernel may have forgotten: it must come back as the top
+        // node again, whose own ".." is the view root, never the storage directory above it.
+        FolderRoot root = roots.of(a.grant());
+        int rootFd = root == null ? -Errno.EIO : root.openRootPath();
+        if (rootFd < 0) {
+            NodeCalls.close(fd);
+            return rootFd;
+        }
+        Pointer st = statBuf.get();
+        int rc = NodeCalls.stat(rootFd, st);
+        long rootDev = StatBuf.dev(st), rootIno = StatBuf.ino(st);
+        NodeCalls.close(rootFd);
+        if (rc == 0) rc = NodeCalls.stat(fd, st);
+        if (rc < 0) {
+            NodeCalls.close(fd);
+            return rc;
+        }
+        boolean top = StatBuf.dev(st) == rootDev && StatBuf.ino(st) == rootIno;
+        return entry(a.grant(), top, fd, out, 0, null, null);
     }
 
     private int lookupFolder(byte[] name, EntryOut out) {

@@ -260,6 +260,41 @@ class KernelViewFsTest {
         }
     }
 
+    /**
+     * "..", which the kernel asks (EXPORT_SUPPORT) to reconnect a directory found by file handle:
+     * the parent directory inside a folder, the view root above a folder's root, ENOTDIR of a
+     * file. The kernel asks it only for a disconnected directory it still holds (an NFS export),
+     * which no test can make on demand, so the handler is called as the kernel would call it.
+     */
+    @Test
+    void dotDot_isTheParent_andAboveAFoldersRootTheViewRoot() throws IOException {
+        Path up = Files.createDirectories(owner.mountPoint.resolve("tests").resolve("up").resolve("down"));
+        Files.writeString(up.resolve("f"), "x");
+        sharefs.fuse.kernel.Request r = sharefs.fuse.kernel.Request.of(1, (int) Mounts.UID, (int) Mounts.GID, 1);
+        sharefs.fuse.kernel.EntryOut tests = new sharefs.fuse.kernel.EntryOut();
+        sharefs.fuse.kernel.EntryOut upE = new sharefs.fuse.kernel.EntryOut();
+        sharefs.fuse.kernel.EntryOut down = new sharefs.fuse.kernel.EntryOut();
+        sharefs.fuse.kernel.EntryOut f = new sharefs.fuse.kernel.EntryOut();
+        assertEquals(0, owner.fs.lookup(r, NodeTable.ROOT, "tests".getBytes(), tests));
+        assertEquals(0, owner.fs.lookup(r, tests.nodeId, "up".getBytes(), upE));
+        assertEquals(0, owner.fs.lookup(r, upE.nodeId, "down".getBytes(), down));
+        assertEquals(0, owner.fs.lookup(r, down.nodeId, "f".getBytes(), f));
+
+        sharefs.fuse.kernel.EntryOut p = new sharefs.fuse.kernel.EntryOut();
+        assertEquals(0, owner.fs.lookup(r, down.nodeId, "..".getBytes(), p));
+        assertEquals(upE.nodeId, p.nodeId, "the parent's node");
+        assertEquals(upE.attr.ino, p.attr.ino);
+        assertEquals(0, owner.fs.lookup(r, upE.nodeId, "..".getBytes(), p));
+        assertEquals(tests.nodeId, p.nodeId, "the folder's root");
+        assertEquals(0, owner.fs.lookup(r, tests.nodeId, "..".getBytes(), p));
+        assertEquals(NodeTable.ROOT, p.nodeId, "above a folder's root: the view root, never the storage directory");
+        assertEquals(-20 /* ENOTDIR */, owner.fs.lookup(r, f.nodeId, "..".getBytes(), p));
+        sharefs.fuse.kernel.Request stranger = sharefs.fuse.kernel.Request.of(2, 4242, 4242, 2);
+        assertEquals(-EACCES, owner.fs.lookup(stranger, down.nodeId, "..".getBytes(), p));
+        // Give back what these lookups counted, as the kernel would with FORGET.
+        for (long id : new long[] {f.nodeId, down.nodeId, upE.nodeId, upE.nodeId, tests.nodeId, tests.nodeId}) owner.fs.forget(id, 1);
+    }
+
     @Test
     void anUnlinkedFileStillOpen_answersFstat() throws IOException {
         Path f = owner.mountPoint.resolve("tests").resolve("unlinked");

@@ -16,6 +16,11 @@ public final class Request {
     private final Thread worker;
     private volatile boolean interrupted;
 
+    /** A request of uid/gid/pid made outside any session, for handler tests that call a handler directly. */
+    public static Request of(long unique, int uid, int gid, int pid) {
+        return new Request(new InHeader(0, 0, unique, 0, uid, gid, pid, 0), Thread.currentThread());
+    }
+
     Request(InHeader h, Thread worker) {
         this.unique = h.unique();
         this.nodeId = h.nodeId();
