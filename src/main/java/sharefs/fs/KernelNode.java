@@ -17,8 +17,9 @@ final class KernelNode {
     long lookups;
     /** File and directory handles open on it; guarded by the table. */
     int opens;
-    /** The kernel was asked to prune it since its last lookup; guarded by the table. */
+    /** The kernel was asked to prune it since its last lookup, last at askedAt (System.nanoTime); guarded by the table. */
     boolean pruneAsked;
+    long askedAt;
     /**
      * The directory node (null: the view root) and the name (the request's own bytes, not a copy)
      * under which the kernel last got it: its dentry, for {@link NodePruner} to invalidate on

@@ -19,8 +19,9 @@ import sharefs.fuse.kernel.Notifier;
  * for once no node's last name is in it (as PRUNE leaves a directory with cached children alone).
  * The view root is not in the table; a folder's top is asked for as any directory (its next
  * lookup goes through the view again, which is all ViewInvalidator needs). A name the kernel no
- * longer has answers ENOENT: counted, not logged. A node the kernel keeps under another name (a
- * second hard link's) stays until it is looked up again, when it may be asked for anew.
+ * longer has answers ENOENT: counted, not logged. A node the kernel keeps (in use when asked, or
+ * under a second hard link's name) may be asked for again once NodeTable.REASK_NANOS have passed,
+ * or at once when it is looked up again.
  *
  * <p>On the mount's {@link NoticeThread}, so no request waits for the kernel (which takes the
  * parent's inode lock to invalidate, and holds it while a request on that directory is in

@@ -40,6 +40,9 @@ final class NodeTable {
     private long next = ROOT + 1;
     /** Nodes with pruneAsked set. */
     private int asked;
+    /** See reaskAfter. */
+    private long reaskNanos = REASK_NANOS;
+    static final long REASK_NANOS = 5_000_000_000L;
     private final DescriptorPool.Account account;
     private final int highWater;
     /** Told (on the caller's thread, so it must only hand off) when a new node passes highWater. */
@@ -177,9 +180,25 @@ final class NodeTable {
         asked--;
     }
 
-    /** Nodes not yet asked to be pruned: what a prune round may still lower. */
+    /**
+     * Nodes not asked to be pruned, or asked long enough ago (see reaskAfter): what a prune round
+     * may still lower.
+     */
     synchronized int unasked() {
-        return byId.size() - asked;
+        int n = byId.size() - asked;
+        if (asked == 0) return n;
+        long now = System.nanoTime();
+        for (KernelNode k : byId.values()) if (k.pruneAsked && now - k.askedAt >= reaskNanos) n++;
+        return n;
+    }
+
+    /**
+     * How long a node the kernel kept when asked (in use then: a cwd, an open file's inode, a
+     * name in a busy directory) waits before it may be asked again; it may well be unused by then,
+     * and without asking again it would stay until looked up again (tests shorten it).
+     */
+    synchronized void reaskAfter(long nanos) {
+        this.reaskNanos = nanos;
     }
 
     /**
@@ -212,12 +231,16 @@ final class NodeTable {
         // Marked as asked, so the next round (before these FORGETs arrive) asks for others.
         List<KernelNode> picked = new ArrayList<>(max);
         Iterator<KernelNode> it = byId.values().iterator();
+        long now = System.nanoTime();
         while (picked.size() < max && it.hasNext()) {
             KernelNode n = it.next();
-            if (n.opens != 0 || n.pruneAsked) continue;
+            if (n.opens != 0 || n.pruneAsked && now - n.askedAt < reaskNanos) continue;
             if (leaves && (n.children != 0 || n.name == null)) continue;
-            n.pruneAsked = true;
-            asked++;
+            if (!n.pruneAsked) {
+                n.pruneAsked = true;
+                asked++;
+            }
+            n.askedAt = now;
             picked.add(n);
         }
         return picked;

@@ -116,4 +116,26 @@ class NodeTableTest {
             t.closeAll();
         }
     }
+
+    /** A node the kernel kept when asked (in use then) is asked again once the interval has passed, without a new lookup. */
+    @Test
+    void aNodeKeptWhenAsked_isAskedAgainAfterAWhile() throws IOException {
+        for (String n : new String[] {"a", "b"}) Files.writeString(dir.resolve(n), n);
+        try (FolderRoot root = FolderRoot.open(dir)) {
+            NodeTable t = new NodeTable(new DescriptorPool(100).open(0), 1);
+            KernelNode a = found(t, open(root, "a"));
+            KernelNode b = found(t, open(root, "b"));
+            long[] ids = new long[4];
+            assertEquals(2, t.leastRecentlyUsed(ids, 4));
+            assertEquals(0, t.unasked());
+            assertEquals(0, t.leastRecentlyUsed(ids, 4), "not at once");
+            t.reaskAfter(0);
+            assertEquals(2, t.unasked(), "both kept by the kernel: may be asked again");
+            assertEquals(2, t.leastRecentlyUsed(ids, 4));
+            assertEquals(java.util.List.of(a.id, b.id), java.util.List.of(ids[0], ids[1]));
+            t.forget(a.id, 1);
+            assertEquals(1, t.unasked(), "a is gone; b may be asked again");
+            t.closeAll();
+        }
+    }
 }
