@@ -12,6 +12,11 @@ public record Lent(DescriptorPool.Account descriptors, SpaceGuard space, MountCo
         this(descriptors, space, coherence, true);
     }
 
+    /** The same, with requests through io_uring (on) or the device (off). */
+    public Lent withUring(boolean on) {
+        return new Lent(descriptors, space, coherence, on);
+    }
+
     /** A mount with no other mount to tell. */
     public Lent(DescriptorPool.Account descriptors, SpaceGuard space) {
         this(descriptors, space, new MountCoherence());

@@ -41,6 +41,11 @@ import sharefs.conformance.Posix.StatFs;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PosixParityTest {
     /** The engine the mount runs on: kernel, the default ({@code Libfuse2PosixParityTest} runs libfuse2). */
+    /** The node agent's options (none: the defaults, as `sharefs mount` starts it). */
+    java.util.List<String> nodeOptions() {
+        return java.util.List.of();
+    }
+
     String engine() {
         return "kernel";
     }
@@ -50,7 +55,7 @@ class PosixParityTest {
 
     @BeforeAll
     void mount(@TempDir Path dir) throws Exception {
-        m = new Mounted(dir, "data", engine());
+        m = new Mounted(dir, "data", engine(), nodeOptions());
         nativeRoot = Files.createDirectories(dir.resolve("native"));
     }
 

@@ -84,7 +84,8 @@ final class KernelViewMount implements AutoCloseable {
         view.onChange(fs::viewChanged);
         Session s;
         try {
-            s = Session.mount(mp, fs, SessionConfig.defaults().withPassthrough(fs.wantsPassthrough()));
+            // As the agent mounts it: through FUSE over io_uring unless lent says otherwise.
+            s = Session.mount(mp, fs, SessionConfig.defaults().withPassthrough(fs.wantsPassthrough()).withUring(lent.uring()));
         } catch (RuntimeException e) {
             fs.closeAll();
             storage.close();

@@ -44,7 +44,8 @@ final class Mounts implements AutoCloseable {
     private java.util.concurrent.ScheduledExecutorService kernelReloads;
 
     /** The FUSE engine a mount runs on. */
-    enum Engine { LIBFUSE2, KERNEL }
+    /** KERNEL takes requests through FUSE over io_uring, as the agent's mounts do; KERNEL_DEVICE through /dev/fuse. */
+    enum Engine { LIBFUSE2, KERNEL, KERNEL_DEVICE }
     private final List<Path> mountPoints = new ArrayList<>();
 
     Mounts(Path dir) throws IOException {
@@ -146,7 +147,8 @@ final class Mounts implements AutoCloseable {
         synchronized (mountPoints) {
             mountPoints.add(mp);
         }
-        kernelMounts.add(KernelViewMount.mount(this, email, mp, KERNEL_DEADLINE));
+        kernelMounts.add(KernelViewMount.mount(this, email, mp, KERNEL_DEADLINE, FsLimits.DEFAULT,
+                Lent.nothing().withUring(engine != Engine.KERNEL_DEVICE)));
         synchronized (this) {
             if (kernelReloads == null) {
                 // The agent's change watcher, for mounts it does not serve yet: a view behind the
