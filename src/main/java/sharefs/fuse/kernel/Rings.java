@@ -37,19 +37,20 @@ final class Rings {
      * a processor of its own. Returns the status; on any failure the queues started so far end
      * with the connection, and requests stay on the device (the kernel never switched).
      */
-    static UringStatus start(String name, FuseDevice device, int deviceBufferSize, int depth, int payloadSize,
+    static UringStatus start(String name, FuseDevice device, int deviceBufferSize, int threadsPerQueue, int depth, int payloadSize,
                              Supplier<RequestProcessor> processors, Supplier<RequestProcessor> deviceProcessors,
                              Parts parts, Runnable abort, java.util.concurrent.atomic.AtomicLong served) {
         java.util.concurrent.atomic.AtomicBoolean drain = new java.util.concurrent.atomic.AtomicBoolean();
         int cpus = possibleCpus();
         List<CompletableFuture<Void>> registered = new ArrayList<>();
-        for (int q = 0; q < cpus; q++) {
+        for (int i = 0; i < cpus * threadsPerQueue; i++) {
+            int q = i / threadsPerQueue;
             if (!parts.add()) return new UringStatus(true, true, 0, "the connection ended");
             CompletableFuture<Void> done = new CompletableFuture<>();
             registered.add(done);
             RingQueue queue = new RingQueue(q, q, depth, device, deviceBufferSize, payloadSize, processors.get(),
                     deviceProcessors.get(), drain, done, abort, parts::ended, served);
-            Thread t = new Thread(queue, name + "ring-" + q);
+            Thread t = new Thread(queue, name + "ring-" + q + "-" + i % threadsPerQueue);
             t.setDaemon(true);
             try {
                 t.start();

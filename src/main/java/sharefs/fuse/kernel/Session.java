@@ -21,10 +21,11 @@ public final class Session implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
     /**
-     * Entries per ring queue. Its one thread serves them in turn; the second one holds the next
-     * request made on that CPU while the first is answered, where the kernel would queue it.
+     * Threads per ring queue, each with its own ring and one entry: a request that blocks (a read
+     * from the disk, an fsync) leaves the other to serve the next request made on that CPU, and
+     * readahead gets two reads in flight per CPU.
      */
-    private static final int RING_DEPTH = 2;
+    static final int RING_THREADS = 2, RING_DEPTH = 1;
 
     private final KernelMount mount;
     private final FuseDevice device;
@@ -166,7 +167,7 @@ public final class Session implements AutoCloseable {
                 partEnded();
             }
         };
-        UringStatus st = Rings.start("fuse-" + mount.path().getFileName() + "-", device, config.bufferSize(), RING_DEPTH,
+        UringStatus st = Rings.start("fuse-" + mount.path().getFileName() + "-", device, config.bufferSize(), RING_THREADS, RING_DEPTH,
                 config.ringPayloadSize(), processors, deviceProcessors, p, this::abort, ringServed);
         log.info("FUSE over io_uring on {}: {}", mount.path(), st.describe());
         return st;

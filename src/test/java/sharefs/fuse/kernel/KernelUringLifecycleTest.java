@@ -38,7 +38,7 @@ class KernelUringLifecycleTest extends KernelLifecycleTest {
             assertEquals("x", Files.readString(tmp.resolve("ring-end/f")));
             assertTrue(s.ringServed() > before, "the read came through a ring queue");
             List<Thread> rings = ringThreads("ring-end");
-            assertEquals(Rings.possibleCpus(), rings.size(), "one queue thread per CPU: " + rings);
+            assertEquals(Rings.possibleCpus() * Session.RING_THREADS, rings.size(), "two threads per CPU: " + rings);
             s.close();
             assertTrue(s.awaitEnd(Duration.ofSeconds(20)), "the session ended");
             for (Thread t : rings) {
