@@ -23,9 +23,14 @@ public final class Session implements AutoCloseable {
     /**
      * Threads per ring queue, each with its own ring and one entry: a request that blocks (a read
      * from the disk, an fsync) leaves the other to serve the next request made on that CPU, and
-     * readahead gets two reads in flight per CPU.
+     * readahead gets two reads in flight per CPU. The kernel wants a queue for every CPU, so a
+     * mount costs CPUs x threads: past 8 CPUs one thread per queue.
      */
-    static final int RING_THREADS = 2, RING_DEPTH = 1;
+    static final int RING_DEPTH = 1;
+
+    static int ringThreads(int cpus) {
+        return cpus <= 8 ? 2 : 1;
+    }
 
     private final KernelMount mount;
     private final FuseDevice device;
@@ -167,7 +172,7 @@ public final class Session implements AutoCloseable {
                 partEnded();
             }
         };
-        UringStatus st = Rings.start("fuse-" + mount.path().getFileName() + "-", device, config.bufferSize(), RING_THREADS, RING_DEPTH,
+        UringStatus st = Rings.start("fuse-" + mount.path().getFileName() + "-", device, config.bufferSize(), ringThreads(Rings.possibleCpus()), RING_DEPTH,
                 config.ringPayloadSize(), processors, deviceProcessors, p, this::abort, ringServed);
         log.info("FUSE over io_uring on {}: {}", mount.path(), st.describe());
         return st;

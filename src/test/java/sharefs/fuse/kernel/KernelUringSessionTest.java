@@ -33,6 +33,13 @@ class KernelUringSessionTest extends KernelSessionTest {
     }
 
     @Test
+    void twoThreadsPerQueueUpToEightCpus_thenOne() {
+        assertEquals(2, Session.ringThreads(1));
+        assertEquals(2, Session.ringThreads(8));
+        assertEquals(1, Session.ringThreads(64));
+    }
+
+    @Test
     void cpuListsAreCounted() {
         assertEquals(1, Rings.countCpus("0"));
         assertEquals(2, Rings.countCpus("0-1"));
