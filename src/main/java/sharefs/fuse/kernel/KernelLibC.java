@@ -59,6 +59,9 @@ public interface KernelLibC {
     /** syscall(2) with six arguments (io_uring_enter); arg: a struct io_uring_getevents_arg or null. */
     long syscall(long number, long a1, long a2, long a3, long a4, Pointer a5, long a6);
 
+    /** setpriority(2): with which PRIO_PROCESS (0) and who 0, the nice value of the calling thread (Linux). */
+    int setpriority(int which, int who, int prio);
+
     /** sched_setaffinity(2) of the calling thread (pid 0) to the CPUs of the bit mask at mask. */
     int sched_setaffinity(int pid, long size, Pointer mask);
 

@@ -33,6 +33,7 @@ final class RingQueue implements Runnable, RequestProcessor.Reply, IoUring.Compl
     /** struct fuse_uring_req_header: in_out, op_in, ring_ent_in_out. */
     static final int HEADER_SIZE = 288, OP_IN = 128, ENT_IN_OUT = 256, IOV = 512, PAYLOAD = 4096;
     private static final int IDLE_MILLIS = 2000;
+    static final int RING_NICE = -10;
 
     private final int qid;
     private final int cpu;
@@ -129,7 +130,17 @@ final class RingQueue implements Runnable, RequestProcessor.Reply, IoUring.Compl
         }
     }
 
+    /**
+     * Pinned to its CPU, and at nice -10 there: a request comes from a task on this CPU, which
+     * for a synchronous request sleeps at once, but for readahead's READs goes on reading what is
+     * there; at the same nice the kernel let the reader keep the CPU, and a stream read from the
+     * disk ran at half the device's speed (dd of 256 MiB: 273-439 against 495-700 MB/s), at -10
+     * it runs at the device's (0.9-1.1 GB/s against 0.97-1.0). The work is the caller's own.
+     */
     private void pin() {
+        if (KernelLibC.get().setpriority(0, 0, RING_NICE) != 0) {
+            log.debug("cannot raise FUSE ring queue {} to nice {}: {}", qid, RING_NICE, Errors.describe(KernelLibC.errno()));
+        }
         if (cpu < 0) return;
         int words = cpu / 64 + 1;
         Pointer mask = Memory.allocateDirect(KernelLibC.runtime(), words * 8L, true);
