@@ -9,9 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One queue of FUSE over io_uring (Linux 6.14+): the thread that serves the requests made on one
- * CPU, pinned to that CPU. The kernel hands a request made on CPU q to an idle entry of queue q
- * and wakes the thread that registered it, so a request and its answer stay on the caller's CPU:
+ * One thread of a queue of FUSE over io_uring (Linux 6.14+), with a ring of its own: it serves
+ * requests made on one CPU, pinned to that CPU ({@link Rings} starts the threads of every queue).
+ * The kernel hands a request made on CPU q to an idle entry of queue q and wakes the thread that
+ * registered it, so a request and its answer stay on the caller's CPU:
  * on the device, the worker the kernel wakes is most often on another CPU, and waking an idle CPU
  * is what a FUSE round trip mostly costs (most of all in a virtual machine).
  *
@@ -37,7 +38,6 @@ final class RingQueue implements Runnable, RequestProcessor.Reply, IoUring.Compl
 
     private final int qid;
     private final int cpu;
-    private final int deviceFd;
     private final int payloadSize;
     private final NativeBuffer[] entries;
     private final ByteBuffer[] outs;
@@ -79,7 +79,6 @@ final class RingQueue implements Runnable, RequestProcessor.Reply, IoUring.Compl
               CompletableFuture<Void> registered, Runnable onFailure, Runnable onEnd, java.util.concurrent.atomic.AtomicLong served) {
         this.served = served;
         this.device = device;
-        this.deviceFd = device.fd();
         this.deviceBufferSize = deviceBufferSize;
         this.deviceProcessor = deviceProcessor;
         this.drain = drain;
@@ -100,7 +99,7 @@ final class RingQueue implements Runnable, RequestProcessor.Reply, IoUring.Compl
     public void run() {
         try {
             pin();
-            ring = IoUring.create(entries.length + 1, deviceFd);
+            ring = IoUring.create(entries.length + 1, device.fd());
             for (int i = 0; i < entries.length; i++) {
                 entries[i] = NativeBuffer.allocate(PAYLOAD + payloadSize + NativeBuffer.IOV_SIZE);
                 outs[i] = entries[i].view().slice(PAYLOAD - Dispatcher.OUT, payloadSize + Dispatcher.OUT).order(ByteOrder.nativeOrder());
@@ -255,24 +254,22 @@ final class RingQueue implements Runnable, RequestProcessor.Reply, IoUring.Compl
     }
 
     private void answerError(ByteBuffer v, int errno) {
-        v.putInt(0, Dispatcher.OUT).putInt(4, errno).putLong(8, commitIds[current]);
-        v.putInt(ENT_IN_OUT + 16, 0);
-        commit();
+        answer(v, Dispatcher.OUT, errno, commitIds[current]);
     }
 
     /** The answer to the request of the current entry: its out header into the entry's header, its payload already in place. */
     @Override
     public int send(ByteBuffer out, int len) {
         if (current < 0 || answered) return -Errors.EINVAL;
-        ByteBuffer v = entries[current].view();
-        v.putInt(0, len).putInt(4, out.getInt(4)).putLong(8, out.getLong(8));
-        v.putInt(ENT_IN_OUT + 16, len - Dispatcher.OUT);
         if (len - Dispatcher.OUT > 4096) touched = true;
-        commit();
+        answer(entries[current].view(), len, out.getInt(4), out.getLong(8));
         return 0;
     }
 
-    private void commit() {
+    /** The out header and payload size of the current entry's answer into its header, and the commit that carries it. */
+    private void answer(ByteBuffer v, int len, int error, long unique) {
+        v.putInt(0, len).putInt(4, error).putLong(8, unique);
+        v.putInt(ENT_IN_OUT + 16, len - Dispatcher.OUT);
         answered = true;
         command(CMD_COMMIT_AND_FETCH, 0, 0, current, commitIds[current]);
     }

@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 final class Rings {
     private static final Logger log = LoggerFactory.getLogger(Rings.class);
     private static final long REGISTER_WAIT_MILLIS = 10_000;
+    /** Entries per queue thread: each thread serves one request at a time. */
+    private static final int DEPTH = 1;
 
     /** A part of the session that ends with the connection: starting one, and its end. */
     interface Parts {
@@ -33,22 +35,33 @@ final class Rings {
     }
 
     /**
-     * Registers the queues: depth entries each, payloadSize bytes of payload per entry, each with
-     * a processor of its own. Returns the status; on any failure the queues started so far end
-     * with the connection, and requests stay on the device (the kernel never switched).
+     * Threads per queue, each with its own ring and one entry: a request that blocks (a read from
+     * the disk, an fsync) leaves the other to serve the next request made on that CPU, and
+     * readahead gets two reads in flight per CPU. The kernel wants a queue for every CPU, so a
+     * mount costs CPUs x threads: past 8 CPUs one thread per queue.
      */
-    static UringStatus start(String name, FuseDevice device, int deviceBufferSize, int threadsPerQueue, int depth, int payloadSize,
+    static int threadsPerQueue(int cpus) {
+        return cpus <= 8 ? 2 : 1;
+    }
+
+    /**
+     * Registers the queues (see threadsPerQueue), payloadSize bytes of payload per entry, each
+     * thread with processors of its own. Returns the status; on any failure the queues started so
+     * far end with the connection, and requests stay on the device (the kernel never switched).
+     */
+    static UringStatus start(String name, FuseDevice device, int deviceBufferSize, int payloadSize,
                              Supplier<RequestProcessor> processors, Supplier<RequestProcessor> deviceProcessors,
                              Parts parts, Runnable abort, java.util.concurrent.atomic.AtomicLong served) {
         java.util.concurrent.atomic.AtomicBoolean drain = new java.util.concurrent.atomic.AtomicBoolean();
         int cpus = possibleCpus();
+        int threadsPerQueue = threadsPerQueue(cpus);
         List<CompletableFuture<Void>> registered = new ArrayList<>();
         for (int i = 0; i < cpus * threadsPerQueue; i++) {
             int q = i / threadsPerQueue;
             if (!parts.add()) return new UringStatus(true, true, 0, "the connection ended");
             CompletableFuture<Void> done = new CompletableFuture<>();
             registered.add(done);
-            RingQueue queue = new RingQueue(q, q, depth, device, deviceBufferSize, payloadSize, processors.get(),
+            RingQueue queue = new RingQueue(q, q, DEPTH, device, deviceBufferSize, payloadSize, processors.get(),
                     deviceProcessors.get(), drain, done, abort, parts::ended, served);
             Thread t = new Thread(queue, name + "ring-" + q + "-" + i % threadsPerQueue);
             t.setDaemon(true);

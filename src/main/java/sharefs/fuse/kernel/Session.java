@@ -20,17 +20,6 @@ import org.slf4j.LoggerFactory;
 public final class Session implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
-    /**
-     * Threads per ring queue, each with its own ring and one entry: a request that blocks (a read
-     * from the disk, an fsync) leaves the other to serve the next request made on that CPU, and
-     * readahead gets two reads in flight per CPU. The kernel wants a queue for every CPU, so a
-     * mount costs CPUs x threads: past 8 CPUs one thread per queue.
-     */
-    static final int RING_DEPTH = 1;
-
-    static int ringThreads(int cpus) {
-        return cpus <= 8 ? 2 : 1;
-    }
 
     private final KernelMount mount;
     private final FuseDevice device;
@@ -50,7 +39,7 @@ public final class Session implements AutoCloseable {
      * last to end releases the device; none may start once that happened.
      */
     private final java.util.concurrent.atomic.AtomicInteger parts = new java.util.concurrent.atomic.AtomicInteger(1);
-    /** What each ring queue builds its processors from: for ring entries, for device reads (set by start). */
+    /** Where each thread gets its processor: for ring entries, for device reads (device workers, ring queues' drains); set by start. */
     private java.util.function.Supplier<RequestProcessor> processors, deviceProcessors;
 
     private Session(KernelMount mount, FuseDevice device) {
@@ -112,16 +101,14 @@ public final class Session implements AutoCloseable {
         Runnable onLastExit = this::partEnded;
         String name = "fuse-" + mount.path().getFileName() + "-";
         int ringOut = config.ringPayloadSize() + 2 * Dispatcher.OUT;
-        processors = () -> new RequestProcessor(decoder, new Dispatcher(handler, interrupts, handshake, ringOut), interrupts,
-                handshake, device, counts);
-        deviceProcessors = () -> new RequestProcessor(decoder, new Dispatcher(handler, interrupts, handshake, size), interrupts,
-                handshake, device, counts);
+        java.util.function.IntFunction<RequestProcessor> answeringIn = out -> new RequestProcessor(decoder,
+                new Dispatcher(handler, interrupts, handshake, out), interrupts, handshake, device, counts);
+        processors = () -> answeringIn.apply(ringOut);
+        deviceProcessors = () -> answeringIn.apply(size);
         WorkerPool.Spawner spawner = (p, i) -> {
             NativeBuffer buf = NativeBuffer.allocate(size);
             try {
-                RequestProcessor rp = new RequestProcessor(decoder, new Dispatcher(handler, interrupts, handshake, size),
-                        interrupts, handshake, device, counts);
-                Thread t = new Thread(new Worker(device, buf, rp, p), name + i);
+                Thread t = new Thread(new Worker(device, buf, deviceProcessors.get(), p), name + i);
                 t.setDaemon(true);
                 t.start();
                 return t;
@@ -172,8 +159,8 @@ public final class Session implements AutoCloseable {
                 partEnded();
             }
         };
-        UringStatus st = Rings.start("fuse-" + mount.path().getFileName() + "-", device, config.bufferSize(), ringThreads(Rings.possibleCpus()), RING_DEPTH,
-                config.ringPayloadSize(), processors, deviceProcessors, p, this::abort, ringServed);
+        UringStatus st = Rings.start("fuse-" + mount.path().getFileName() + "-", device, config.bufferSize(), config.ringPayloadSize(),
+                processors, deviceProcessors, p, this::abort, ringServed);
         log.info("FUSE over io_uring on {}: {}", mount.path(), st.describe());
         return st;
     }

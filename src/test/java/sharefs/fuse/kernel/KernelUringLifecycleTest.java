@@ -38,7 +38,7 @@ class KernelUringLifecycleTest extends KernelLifecycleTest {
             assertEquals("x", Files.readString(tmp.resolve("ring-end/f")));
             assertTrue(s.ringServed() > before, "the read came through a ring queue");
             List<Thread> rings = ringThreads("ring-end");
-            assertEquals(Rings.possibleCpus() * Session.ringThreads(Rings.possibleCpus()), rings.size(), "threads per CPU queue: " + rings);
+            assertEquals(Rings.possibleCpus() * Rings.threadsPerQueue(Rings.possibleCpus()), rings.size(), "threads per CPU queue: " + rings);
             s.close();
             assertTrue(s.awaitEnd(Duration.ofSeconds(20)), "the session ended");
             for (Thread t : rings) {

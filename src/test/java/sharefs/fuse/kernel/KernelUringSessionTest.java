@@ -34,9 +34,9 @@ class KernelUringSessionTest extends KernelSessionTest {
 
     @Test
     void twoThreadsPerQueueUpToEightCpus_thenOne() {
-        assertEquals(2, Session.ringThreads(1));
-        assertEquals(2, Session.ringThreads(8));
-        assertEquals(1, Session.ringThreads(64));
+        assertEquals(2, Rings.threadsPerQueue(1));
+        assertEquals(2, Rings.threadsPerQueue(8));
+        assertEquals(1, Rings.threadsPerQueue(64));
     }
 
     @Test
